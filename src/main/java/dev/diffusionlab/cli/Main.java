@@ -1,0 +1,6 @@
+package dev.diffusionlab.cli;
+
+/** Placeholder. */
+public final class Main {
+  public static void main(String[] args) {}
+}
