@@ -1,6 +1,51 @@
 package dev.diffusionlab.cli;
 
-/** Placeholder. */
-public final class Main {
-  public static void main(String[] args) {}
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code diffusion-lab} command: {@code build} (the default) turns the manifest into the site;
+ * {@code cache gc} cleans the cache.
+ */
+@Command(
+    name = "diffusion-lab",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Runs the diffusion experiments of a YAML manifest and renders the report site.",
+    subcommands = {BuildCommand.class, CacheCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:an experiment failed (everything that finished is kept)",
+      "2:bad input (manifest, page, option)"
+    })
+public final class Main implements Runnable {
+  private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version");
+
+  @Override
+  public void run() {
+    // Only reached through the default subcommand below.
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code; {@code build} is the default command. */
+  public static int execute(String... args) {
+    List<String> list = new ArrayList<>(List.of(args));
+    boolean hasCommand = !list.isEmpty()
+        && (list.get(0).equals("build") || list.get(0).equals("cache") || list.get(0).equals("help")
+            || TOP_LEVEL.contains(list.get(0)));
+    if (!hasCommand) {
+      list.add(0, "build");
+    }
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(new ErrorHandler());
+    return commandLine.execute(list.toArray(String[]::new));
+  }
 }

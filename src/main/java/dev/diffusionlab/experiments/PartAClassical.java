@@ -7,6 +7,6 @@ public final class PartAClassical {
   private PartAClassical() {}
 
   public static List<ExperimentType<?>> types() {
-    return List.of();
+    return List.of(new ForwardProcessExperiment(), new BlurDenoiseExperiment());
   }
 }

@@ -1,0 +1,59 @@
+package dev.diffusionlab.cli;
+
+import dev.diffusionlab.experiments.ExperimentTypes;
+import dev.diffusionlab.manifest.Manifest;
+import dev.diffusionlab.manifest.ManifestParser;
+import dev.diffusionlab.run.ConsoleProgress;
+import dev.diffusionlab.run.Plan;
+import dev.diffusionlab.run.Planner;
+import dev.diffusionlab.run.ResultsStore;
+import dev.diffusionlab.run.Runner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Cache maintenance. */
+@Command(
+    name = "cache",
+    mixinStandardHelpOptions = true,
+    description = "Inspect and clean the experiment cache (results/).",
+    subcommands = {CacheCommand.Gc.class})
+final class CacheCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /** Removes entries that no experiment of the manifest reaches under any of its profiles. */
+  @Command(
+      name = "gc",
+      mixinStandardHelpOptions = true,
+      description = "Remove cache entries that no experiment of the manifest reaches under any profile.")
+  static final class Gc implements Callable<Integer> {
+    @Mixin ProjectOptions project = new ProjectOptions();
+
+    @Option(names = "--dry-run", description = "List what would be removed; remove nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+      ExperimentTypes types = ExperimentTypes.standard();
+      Manifest manifest = new ManifestParser(types.names()).parse(project.manifestFile());
+      Planner planner = new Planner(types, project.contentDir());
+      List<Plan> plans = new ArrayList<>();
+      for (String profile : manifest.profileNames()) {
+        plans.add(planner.plan(manifest, profile));
+      }
+      ResultsStore store = new ResultsStore(project.resultsDir());
+      Runner runner = new Runner(store, project.contentDir(), new ConsoleProgress(System.out, false, ""));
+      List<Path> removed = runner.gc(plans, dryRun);
+      removed.forEach(p -> System.out.println((dryRun ? "would remove " : "removed ") + p));
+      System.out.println((dryRun ? "would remove " : "removed ") + removed.size() + " entries");
+      return 0;
+    }
+  }
+}

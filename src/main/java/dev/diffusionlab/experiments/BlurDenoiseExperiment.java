@@ -1,0 +1,105 @@
+package dev.diffusionlab.experiments;
+
+import dev.diffusionlab.data.GaussianBlur;
+import dev.diffusionlab.data.Images;
+import dev.diffusionlab.data.Npy;
+import dev.diffusionlab.data.TestImages;
+import dev.diffusionlab.report.CsvTable;
+import dev.diffusionlab.report.ImageGrid;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A1.2: classical denoising of the forward process's noisy images by a Gaussian blur, shown side
+ * by side with PSNR against the original.
+ */
+public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseExperiment.Params> {
+  private static final Pattern NOISY = Pattern.compile("noisy-t(\\d+)\\.npy");
+
+  /**
+   * @param source the id of the forward-process experiment whose images are blurred
+   * @param kernelSize odd Gaussian kernel size in pixels
+   * @param sigma the Gaussian's standard deviation in pixels
+   */
+  public record Params(String source, int kernelSize, double sigma) {}
+
+  @Override
+  public String name() {
+    return "blur-denoise";
+  }
+
+  @Override
+  public int codeVersion() {
+    return 1;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.of("source", "forward-process", "kernel_size", 5, "sigma", 2.0);
+  }
+
+  @Override
+  public void validate(Params p) {
+    if (p.kernelSize() < 1 || p.kernelSize() % 2 == 0) {
+      throw new InvalidParamsException("kernel_size", "expected an odd positive size, got " + p.kernelSize());
+    }
+    if (!(p.sigma() > 0)) {
+      throw new InvalidParamsException("sigma", "expected a positive number, got " + p.sigma());
+    }
+  }
+
+  @Override
+  public void run(Params p, ExperimentContext ctx) {
+    DependencyOutputs source = ctx.dependency(p.source());
+    Npy.Array original = Npy.read(source.file("original.npy"));
+    int size = (int) original.shape()[1];
+    List<Integer> timesteps = new ArrayList<>();
+    for (String name : source.names()) {
+      Matcher m = NOISY.matcher(name);
+      if (m.matches()) {
+        timesteps.add(Integer.parseInt(m.group(1)));
+      }
+    }
+    timesteps.sort(Comparator.naturalOrder());
+    if (timesteps.isEmpty()) {
+      throw new IllegalArgumentException("experiment '" + p.source() + "' has no noisy-t*.npy outputs");
+    }
+    GaussianBlur blur = new GaussianBlur(p.kernelSize(), p.sigma());
+    List<BufferedImage> noisyRow = new ArrayList<>();
+    List<BufferedImage> blurRow = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    for (int t : timesteps) {
+      float[] noisy = Npy.read(source.file("noisy-t" + t + ".npy")).data();
+      float[] blurred = blur.apply(noisy, 3, size, size);
+      Npy.write(ctx.output("blurred-t" + t + ".npy", OutputKind.DATA, "blurred x_t, t = " + t),
+          blurred, 3, size, size);
+      BufferedImage image = TestImages.fromSigned(blurred, 3, size);
+      Images.writePng(image, ctx.output("blurred-t" + t + ".png", OutputKind.FIGURE, "blurred x_t, t = " + t));
+      noisyRow.add(TestImages.fromSigned(noisy, 3, size));
+      blurRow.add(image);
+      labels.add("t = " + t);
+      rows.add(List.of(
+          Integer.toString(t),
+          CsvTable.number(TestImages.psnr(noisy, original.data()), 2),
+          CsvTable.number(TestImages.psnr(blurred, original.data()), 2)));
+    }
+    BufferedImage grid = new ImageGrid().columns(labels)
+        .row("noisy", noisyRow)
+        .row("Gaussian blur", blurRow)
+        .render(192);
+    Images.writePng(grid, ctx.output("blur.png", OutputKind.FIGURE, "noisy images and their Gaussian blur"));
+    new CsvTable(List.of("t", "PSNR noisy (dB)", "PSNR blurred (dB)"), rows)
+        .write(ctx.output("psnr.csv", OutputKind.TABLE, "PSNR against the original"));
+  }
+}

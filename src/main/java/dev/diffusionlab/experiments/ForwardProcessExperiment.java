@@ -1,0 +1,113 @@
+package dev.diffusionlab.experiments;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.diffusionlab.data.Images;
+import dev.diffusionlab.data.Npy;
+import dev.diffusionlab.data.TestImages;
+import dev.diffusionlab.diffusion.DdpmScheduler;
+import dev.diffusionlab.diffusion.NoiseSchedule;
+import dev.diffusionlab.report.ImageGrid;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A1.1: the forward process {@code x_t = sqrt(abar_t) x0 + sqrt(1 - abar_t) eps} on a test image,
+ * with DeepFloyd IF's cosine schedule.
+ */
+public final class ForwardProcessExperiment
+    implements ExperimentType<ForwardProcessExperiment.Params> {
+
+  /**
+   * @param image the test image, relative to content/
+   * @param size the side the image is resized to (IF stage I: 64)
+   * @param timesteps the t at which to show x_t
+   * @param numTrainTimesteps T of the cosine schedule
+   */
+  public record Params(String image, int size, List<Integer> timesteps, int numTrainTimesteps) {}
+
+  @Override
+  public String name() {
+    return "forward-process";
+  }
+
+  @Override
+  public int codeVersion() {
+    return 1;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.of(
+        "image", "images/rocket.png",
+        "size", 64,
+        "timesteps", List.of(250, 500, 750),
+        "num_train_timesteps", 1000);
+  }
+
+  @Override
+  public void validate(Params p) {
+    if (p.size() < 8 || p.size() > 1024) {
+      throw new InvalidParamsException("size", "expected 8 to 1024 pixels, got " + p.size());
+    }
+    if (p.numTrainTimesteps() < 2) {
+      throw new InvalidParamsException("num_train_timesteps", "expected at least 2");
+    }
+    if (p.timesteps().isEmpty()) {
+      throw new InvalidParamsException("timesteps", "expected at least one timestep");
+    }
+    for (int i = 0; i < p.timesteps().size(); i++) {
+      int t = p.timesteps().get(i);
+      if (t < 0 || t >= p.numTrainTimesteps()) {
+        throw new InvalidParamsException(
+            "timesteps[" + i + "]", "t = " + t + " is outside [0, " + p.numTrainTimesteps() + ")");
+      }
+    }
+  }
+
+  @Override
+  public void run(Params p, ExperimentContext ctx) {
+    int size = p.size();
+    float[] x0 = TestImages.loadSigned(ctx.input("image", p.image()), size, 3, ctx.progress());
+    Npy.write(ctx.output("original.npy", OutputKind.DATA, "x0 in [-1, 1], [3, H, W]"), x0, 3, size, size);
+    BufferedImage original = TestImages.fromSigned(x0, 3, size);
+    Images.writePng(original, ctx.output("original.png", OutputKind.FIGURE, "the test image"));
+
+    DdpmScheduler scheduler =
+        new DdpmScheduler(NoiseSchedule.squaredCosCapV2(p.numTrainTimesteps()));
+    Random random = new Random(ctx.seed());
+    List<BufferedImage> row = new ArrayList<>(List.of(original));
+    List<String> labels = new ArrayList<>(List.of("original"));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Shape shape = new Shape(3, size, size);
+      NDArray clean = manager.create(x0, shape);
+      for (int t : p.timesteps()) {
+        float[] eps = new float[x0.length];
+        for (int i = 0; i < eps.length; i++) {
+          eps[i] = (float) random.nextGaussian();
+        }
+        float[] noisy = scheduler.addNoise(clean, manager.create(eps, shape), t).toFloatArray();
+        Npy.write(
+            ctx.output("noisy-t" + t + ".npy", OutputKind.DATA, "x_t at t = " + t),
+            noisy, 3, size, size);
+        BufferedImage image = TestImages.fromSigned(noisy, 3, size);
+        Images.writePng(
+            image, ctx.output("noisy-t" + t + ".png", OutputKind.FIGURE, "x_t at t = " + t));
+        row.add(image);
+        labels.add("t = " + t);
+      }
+    }
+    BufferedImage grid = new ImageGrid().columns(labels).row("", row).render(192);
+    Images.writePng(
+        grid, ctx.output("forward.png", OutputKind.FIGURE, "the test image and x_t at each t"));
+  }
+}

@@ -1,0 +1,260 @@
+package dev.diffusionlab.run;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.diffusionlab.experiments.ExperimentType;
+import dev.diffusionlab.experiments.ExperimentTypes;
+import dev.diffusionlab.experiments.InvalidParamsException;
+import dev.diffusionlab.manifest.ExperimentSpec;
+import dev.diffusionlab.manifest.Manifest;
+import dev.diffusionlab.manifest.ManifestException;
+import dev.diffusionlab.manifest.ManifestProblem;
+import dev.diffusionlab.manifest.Profile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Binds every experiment's params to its type under a profile and computes cache keys, in
+ * dependency order. Parameter precedence, lowest first: the type's defaults, the experiment's
+ * params, the profile's overrides for the type, the profile's overrides for the id.
+ */
+public final class Planner {
+  private final ExperimentTypes types;
+  private final Path contentDir;
+  private final ObjectMapper binder = Json.strictBinder();
+
+  /**
+   * @param contentDir the folder against which params naming files (e.g. {@code images/x.png}) are
+   *     resolved; those files' bytes enter the cache key
+   */
+  public Planner(ExperimentTypes types, Path contentDir) {
+    this.types = types;
+    this.contentDir = contentDir.toAbsolutePath().normalize();
+  }
+
+  /**
+   * @throws ManifestException if the profile is unknown or any params do not fit their type
+   */
+  public Plan plan(Manifest manifest, String profileName) {
+    Profile profile =
+        manifest
+            .profile(profileName)
+            .orElseThrow(
+                () ->
+                    new ManifestException(
+                        new ManifestProblem(
+                            manifest.source().locate("/profiles"),
+                            "profiles",
+                            "unknown profile '" + profileName + "'; this manifest has: "
+                                + String.join(", ", manifest.profileNames()))));
+    List<ManifestProblem> problems = new ArrayList<>();
+    Map<String, PlannedExperiment> planned = new LinkedHashMap<>();
+    for (ExperimentSpec spec : dependencyOrder(manifest.experiments())) {
+      ExperimentType<?> type = types.find(spec.type()).orElseThrow();
+      try {
+        planned.put(spec.id(), bind(manifest, spec, type, profile, planned));
+      } catch (ManifestException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ManifestException(problems);
+    }
+    return new Plan(profileName, new ArrayList<>(planned.values()));
+  }
+
+  private static List<ExperimentSpec> dependencyOrder(List<ExperimentSpec> specs) {
+    Map<String, ExperimentSpec> byId = new LinkedHashMap<>();
+    specs.forEach(s -> byId.put(s.id(), s));
+    List<ExperimentSpec> order = new ArrayList<>();
+    Map<String, Boolean> done = new HashMap<>();
+    for (ExperimentSpec spec : specs) {
+      visit(spec, byId, done, order);
+    }
+    return order;
+  }
+
+  private static void visit(
+      ExperimentSpec spec,
+      Map<String, ExperimentSpec> byId,
+      Map<String, Boolean> done,
+      List<ExperimentSpec> order) {
+    if (done.putIfAbsent(spec.id(), true) != null) {
+      return;
+    }
+    for (String dep : spec.dependsOn()) {
+      visit(byId.get(dep), byId, done, order);
+    }
+    order.add(spec);
+  }
+
+  private <P extends Record> PlannedExperiment bind(
+      Manifest manifest,
+      ExperimentSpec spec,
+      ExperimentType<P> type,
+      Profile profile,
+      Map<String, PlannedExperiment> planned) {
+    ObjectNode merged = binder.valueToTree(type.defaults());
+    Map<String, String> origin = new HashMap<>();
+    layer(merged, origin, spec.params(), spec.pointer() + "/params");
+    ObjectNode byType = profile.byType().get(spec.type());
+    if (byType != null) {
+      layer(merged, origin, byType, profile.pointer() + "/types/" + spec.type());
+    }
+    ObjectNode byId = profile.byId().get(spec.id());
+    if (byId != null) {
+      layer(merged, origin, byId, profile.pointer() + "/ids/" + spec.id());
+    }
+    P params;
+    try {
+      params = binder.treeToValue(merged, type.paramsType());
+      type.validate(params);
+    } catch (JsonMappingException e) {
+      throw bindingProblem(manifest, spec, type, origin, e);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ManifestException(
+          new ManifestProblem(
+              manifest.source().locate(spec.pointer() + "/params"),
+              "experiment '" + spec.id() + "' params",
+              firstLine(e.getOriginalMessage())));
+    } catch (InvalidParamsException e) {
+      String top = e.field().split("[.\\[]", 2)[0];
+      String pointer = origin.getOrDefault(top, spec.pointer() + "/params");
+      throw new ManifestException(
+          new ManifestProblem(
+              manifest.source().locate(pointer),
+              "experiment '" + spec.id() + "' params." + e.field(),
+              e.getMessage()));
+    } catch (IllegalArgumentException e) {
+      throw new ManifestException(
+          new ManifestProblem(
+              manifest.source().locate(spec.pointer() + "/params"),
+              "experiment '" + spec.id() + "' params",
+              e.getMessage()));
+    }
+    JsonNode canonical = Json.sorted(binder.valueToTree(params));
+    Map<String, String> dependencyKeys =
+        spec.dependsOn().stream()
+            .collect(Collectors.toMap(d -> d, d -> planned.get(d).key().hash(), (a, b) -> a));
+    CacheKey key =
+        CacheKey.of(
+            type.name(),
+            type.codeVersion(),
+            canonical,
+            spec.seed(),
+            contentInputs(canonical),
+            dependencyKeys);
+    return new PlannedExperiment(spec, type, params, canonical, key);
+  }
+
+  private static void layer(
+      ObjectNode merged, Map<String, String> origin, ObjectNode overrides, String pointer) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      merged.set(field.getKey(), field.getValue());
+      origin.put(field.getKey(), pointer + "/" + field.getKey());
+    }
+  }
+
+  private static ManifestException bindingProblem(
+      Manifest manifest,
+      ExperimentSpec spec,
+      ExperimentType<?> type,
+      Map<String, String> origin,
+      JsonMappingException e) {
+    StringBuilder field = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        field.append(field.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        field.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    String message;
+    if (e instanceof UnrecognizedPropertyException unknown) {
+      field = new StringBuilder(unknown.getPropertyName());
+      message =
+          "unknown parameter '" + unknown.getPropertyName() + "' for type " + type.name()
+              + "; known parameters: "
+              + unknown.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                  .collect(Collectors.joining(", "));
+    } else if (e instanceof InvalidNullException) {
+      message = "a value is required";
+    } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      message = "expected " + describeType(mismatch.getTargetType()) + ": " + e.getOriginalMessage();
+    } else {
+      message = e.getOriginalMessage();
+    }
+    String top = field.toString().split("[.\\[]", 2)[0];
+    String pointer = origin.getOrDefault(top, spec.pointer() + "/params");
+    String fieldName = "experiment '" + spec.id() + "' params" + (field.length() > 0 ? "." + field : "");
+    return new ManifestException(
+        new ManifestProblem(manifest.source().locate(pointer), fieldName, firstLine(message)));
+  }
+
+  private static String describeType(Class<?> type) {
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "an integer";
+    }
+    if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+      return "a number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "text";
+    }
+    if (List.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    return "a " + type.getSimpleName();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "invalid value";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  /** Hashes of content files named by text params, so editing an input image reruns its users. */
+  private Map<String, String> contentInputs(JsonNode params) {
+    Map<String, String> inputs = new HashMap<>();
+    collectInputs(params, inputs);
+    return inputs;
+  }
+
+  private void collectInputs(JsonNode node, Map<String, String> inputs) {
+    if (node.isTextual()) {
+      String value = node.asText();
+      if (value.isEmpty() || value.length() > 300 || value.contains("\0")) {
+        return;
+      }
+      try {
+        Path file = contentDir.resolve(value).normalize();
+        if (file.startsWith(contentDir) && Files.isRegularFile(file)) {
+          inputs.put(value, Hashing.sha256(file));
+        }
+      } catch (java.nio.file.InvalidPathException e) {
+        // Not a path at all (a prompt, say): nothing to hash.
+        return;
+      }
+    } else {
+      node.forEach(child -> collectInputs(child, inputs));
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.diffusionlab.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Explains why a key has no entry by comparing its material with the newest older entry's. */
+final class StaleReason {
+  private StaleReason() {}
+
+  /** For example "params.epochs 5 → 3; dependency denoiser-train changed". */
+  static String explain(JsonNode current, JsonNode previous) {
+    List<String> reasons = new ArrayList<>();
+    if (!current.path("version").equals(previous.path("version"))) {
+      reasons.add("code version " + previous.path("version") + " → " + current.path("version"));
+    }
+    if (!current.path("seed").equals(previous.path("seed"))) {
+      reasons.add("seed " + previous.path("seed") + " → " + current.path("seed"));
+    }
+    diff("params", current.path("params"), previous.path("params"), reasons);
+    changedNames("input", current.path("inputs"), previous.path("inputs"), reasons);
+    changedNames("dependency", current.path("dependencies"), previous.path("dependencies"), reasons);
+    return reasons.isEmpty() ? "configuration changed" : String.join("; ", reasons);
+  }
+
+  private static void diff(String prefix, JsonNode now, JsonNode before, List<String> reasons) {
+    TreeSet<String> names = new TreeSet<>();
+    now.fieldNames().forEachRemaining(names::add);
+    before.fieldNames().forEachRemaining(names::add);
+    for (String name : names) {
+      JsonNode a = before.get(name);
+      JsonNode b = now.get(name);
+      if (a == null || b == null || !a.equals(b)) {
+        reasons.add(prefix + "." + name + " " + (a == null ? "(none)" : a) + " → "
+            + (b == null ? "(none)" : b));
+      }
+    }
+  }
+
+  private static void changedNames(String what, JsonNode now, JsonNode before, List<String> reasons) {
+    TreeSet<String> names = new TreeSet<>();
+    for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!now.get(name).equals(before.get(name))) {
+        names.add(name);
+      }
+    }
+    before.fieldNames().forEachRemaining(n -> {
+      if (!now.has(n)) {
+        names.add(n);
+      }
+    });
+    for (String name : names) {
+      reasons.add(what + " " + name + " changed");
+    }
+  }
+}
