@@ -95,9 +95,10 @@ public final class ManifestParser {
                 + " hyphens (e.g. ddpm-train)");
         id = null;
       }
-      if (id != null && seen.put(id, pointer) != null) {
+      String first = id == null ? null : seen.putIfAbsent(id, pointer);
+      if (first != null) {
         problems.add(pointer + "/id", "duplicate id '" + id + "' (first defined at "
-            + problems.yaml.locate(seen.get(id) + "/id") + ")");
+            + problems.yaml.locate(first + "/id") + ")");
       }
       String type = text(item, pointer, "type", true, problems);
       if (type != null && !knownTypes.contains(type)) {

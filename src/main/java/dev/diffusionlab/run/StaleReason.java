@@ -13,16 +13,21 @@ final class StaleReason {
   /** For example "params.epochs 5 → 3; dependency denoiser-train changed". */
   static String explain(JsonNode current, JsonNode previous) {
     List<String> reasons = new ArrayList<>();
-    if (!current.path("version").equals(previous.path("version"))) {
+    if (!same(current.path("version"), previous.path("version"))) {
       reasons.add("code version " + previous.path("version") + " → " + current.path("version"));
     }
-    if (!current.path("seed").equals(previous.path("seed"))) {
+    if (!same(current.path("seed"), previous.path("seed"))) {
       reasons.add("seed " + previous.path("seed") + " → " + current.path("seed"));
     }
     diff("params", current.path("params"), previous.path("params"), reasons);
     changedNames("input", current.path("inputs"), previous.path("inputs"), reasons);
     changedNames("dependency", current.path("dependencies"), previous.path("dependencies"), reasons);
     return reasons.isEmpty() ? "configuration changed" : String.join("; ", reasons);
+  }
+
+  /** Equality of values as JSON text, so an int read back from a file equals a long. */
+  private static boolean same(JsonNode a, JsonNode b) {
+    return Json.canonical(a).equals(Json.canonical(b));
   }
 
   private static void diff(String prefix, JsonNode now, JsonNode before, List<String> reasons) {
@@ -32,7 +37,7 @@ final class StaleReason {
     for (String name : names) {
       JsonNode a = before.get(name);
       JsonNode b = now.get(name);
-      if (a == null || b == null || !a.equals(b)) {
+      if (a == null || b == null || !same(a, b)) {
         reasons.add(prefix + "." + name + " " + (a == null ? "(none)" : a) + " → "
             + (b == null ? "(none)" : b));
       }

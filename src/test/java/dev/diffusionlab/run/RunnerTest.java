@@ -1,0 +1,329 @@
+package dev.diffusionlab.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.diffusionlab.TestProjects;
+import dev.diffusionlab.manifest.Manifest;
+import dev.diffusionlab.manifest.ManifestException;
+import dev.diffusionlab.manifest.ManifestParser;
+import dev.diffusionlab.run.ExperimentResult.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunnerTest {
+  @TempDir Path project;
+
+  private final TestTypes types = new TestTypes();
+  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+  private static final String CHAIN = """
+      experiments:
+        - id: up
+          type: echo
+          params: {text: a}
+        - id: down
+          type: echo
+          params: {text: b, inputs: [up]}
+          depends_on: [up]
+        - id: side
+          type: echo
+          params: {text: c}
+      """;
+
+  private Plan plan(String yaml) {
+    Path file = TestProjects.write(project.resolve("content/manifest.yaml"), yaml);
+    Manifest manifest = new ManifestParser(types.registry().names()).parse(file);
+    return new Planner(types.registry(), project.resolve("content")).plan(manifest, "quick");
+  }
+
+  private Runner runner() {
+    return new Runner(new ResultsStore(project.resolve("results")), project.resolve("content"),
+        new ConsoleProgress(new PrintStream(console, true, StandardCharsets.UTF_8), false, ""));
+  }
+
+  private BuildReport build(String yaml) {
+    return runner().build(plan(yaml), BuildOptions.all());
+  }
+
+  private static Outcome outcome(BuildReport report, String id) {
+    return report.results().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow().outcome();
+  }
+
+  private String text(BuildReport report, String id) throws IOException {
+    return Files.readString(report.entries().get(id).dir().resolve("out.txt"));
+  }
+
+  @Test
+  void secondBuildRunsNothing() throws IOException {
+    BuildReport first = build(CHAIN);
+    assertEquals(3, first.count(Outcome.RAN));
+    assertEquals("b seed 0 <a seed 0>", text(first, "down"));
+    BuildReport second = build(CHAIN);
+    assertEquals(3, second.count(Outcome.CACHED));
+    assertEquals(1, types.runs("down"));
+  }
+
+  @Test
+  void changingAnExperimentRerunsItAndDownstreamOnly() throws IOException {
+    build(CHAIN);
+    BuildReport report = build(CHAIN.replace("{text: a}", "{text: z}"));
+    assertEquals(Outcome.RAN, outcome(report, "up"));
+    assertEquals(Outcome.RAN, outcome(report, "down"));
+    assertEquals(Outcome.CACHED, outcome(report, "side"));
+    assertEquals("b seed 0 <z seed 0>", text(report, "down"));
+  }
+
+  @Test
+  void failedExperimentLeavesNoEntryAndTheRestIsKept() {
+    String yaml = """
+        experiments:
+          - id: bad
+            type: fail
+          - id: after
+            type: echo
+            params: {inputs: [bad]}
+            depends_on: [bad]
+          - id: fine
+            type: echo
+        """;
+    BuildReport report = build(yaml);
+    assertTrue(report.failed());
+    assertEquals(Outcome.FAILED, outcome(report, "bad"));
+    assertEquals("boom", report.problems().get("bad"));
+    assertEquals(Outcome.SKIPPED, outcome(report, "after"));
+    assertEquals(Outcome.RAN, outcome(report, "fine"));
+    Path badDir = project.resolve("results/bad");
+    assertEquals(List.of("last-error.log"), list(badDir), "no entry and no work folder remain");
+    assertTrue(console.toString().contains("bad: FAILED: boom"), console.toString());
+
+    BuildReport again = build(yaml);
+    assertEquals(2, types.runs("bad"), "a failed experiment is tried again");
+    assertEquals(Outcome.CACHED, outcome(again, "fine"));
+  }
+
+  @Test
+  void corruptEntryIsDetectedAndRecomputed() throws IOException {
+    BuildReport first = build(CHAIN);
+    Path out = first.entries().get("side").dir().resolve("out.txt");
+    Files.writeString(out, "tampered");
+    BuildReport second = build(CHAIN);
+    assertEquals(Outcome.RAN, outcome(second, "side"));
+    assertEquals("c seed 0", Files.readString(out));
+
+    Files.delete(second.entries().get("up").dir().resolve("entry.json"));
+    assertEquals(Outcome.RAN, outcome(build(CHAIN), "up"));
+  }
+
+  @Test
+  void entryHoldsOnlyRegisteredOutputsAndProvenance() {
+    BuildReport report = build(CHAIN);
+    CacheEntry entry = report.entries().get("up");
+    assertEquals(List.of("entry.json", "out.txt"), list(entry.dir()));
+    assertEquals("quick", entry.profile());
+    assertEquals("a", entry.json().path("params").path("text").asText());
+    assertTrue(entry.json().path("machine").path("cores").asInt() > 0);
+    assertTrue(entry.json().has("wallSeconds"));
+    assertEquals(entry.key(), entry.json().path("key").asText());
+  }
+
+  @Test
+  void resumableExperimentContinuesWhereItStopped() throws IOException {
+    String yaml = "experiments:\n  - id: train\n    type: resumable\n    params: {steps: 4, fail_at: 2}\n";
+    BuildReport first = build(yaml);
+    assertEquals(Outcome.FAILED, outcome(first, "train"));
+    BuildReport second = build(yaml);
+    assertEquals(Outcome.RAN, outcome(second, "train"));
+    assertEquals("2 3 ", Files.readString(second.entries().get("train").dir().resolve("log.txt")));
+  }
+
+  @Test
+  void missingCheckpointIsRecomputedOnlyWhenADownstreamRunNeedsIt() throws IOException {
+    String yaml = """
+        experiments:
+          - id: model
+            type: trainer
+          - id: use
+            type: echo
+            params: {text: u}
+            depends_on: [model]
+        """;
+    BuildReport first = build(yaml);
+    Path checkpoint = first.entries().get("model").dir().resolve("model.bin");
+    assertEquals("/model.bin\n", Files.readString(checkpoint.resolveSibling(".gitignore")));
+    Files.delete(checkpoint);  // as in a fresh clone, where checkpoints are not committed
+
+    BuildReport cached = build(yaml);
+    assertEquals(2, cached.count(Outcome.CACHED), "figures alone suffice for the report");
+
+    BuildReport changed = build(yaml.replace("text: u", "text: v"));
+    assertEquals(Outcome.RAN, outcome(changed, "model"));
+    assertEquals(Outcome.RAN, outcome(changed, "use"));
+    assertTrue(Files.exists(checkpoint));
+  }
+
+  @Test
+  void onlyRunsTheSelectionAndItsDependencies() {
+    BuildReport report = runner().build(plan(CHAIN), new BuildOptions(Set.of("down"), Set.of(), false));
+    assertEquals(List.of("up", "down"), report.results().stream().map(ExperimentResult::id).toList());
+    assertEquals(0, types.runs("side"));
+  }
+
+  @Test
+  void forceRecomputesACachedExperiment() {
+    build(CHAIN);
+    BuildReport report = runner().build(plan(CHAIN), new BuildOptions(Set.of(), Set.of("side"), false));
+    assertEquals(Outcome.RAN, outcome(report, "side"));
+    assertEquals(Outcome.CACHED, outcome(report, "up"));
+    assertEquals(2, types.runs("side"));
+  }
+
+  @Test
+  void rejectsUnknownIdsInOptions() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> runner().build(plan(CHAIN), new BuildOptions(Set.of("nope"), Set.of(), false)));
+    assertTrue(e.getMessage().contains("--only nope"), e.getMessage());
+  }
+
+  @Test
+  void dryRunExplainsWhatIsStaleAndRunsNothing() {
+    build(CHAIN);
+    String changed = CHAIN.replace("{text: a}", "{text: z}");
+    BuildReport report = runner().build(plan(changed), new BuildOptions(Set.of(), Set.of(), true));
+    assertEquals(1, types.runs("up"));
+    String out = console.toString();
+    assertTrue(out.contains("stale: params.text \"a\" → \"z\""), out);
+    assertTrue(out.contains("stale: dependency up changed"), out);
+    assertEquals(Outcome.CACHED, outcome(report, "side"));
+    assertEquals(2, report.count(Outcome.WOULD_RUN));
+  }
+
+  @Test
+  void lockKeepsTwoBuildsFromOneCache() {
+    ResultsStore store = new ResultsStore(project.resolve("results"));
+    try (ResultsStore.Lock held = store.lock()) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> build(CHAIN));
+      assertTrue(e.getMessage().contains("another build"), e.getMessage());
+    }
+    assertFalse(build(CHAIN).failed());
+  }
+
+  @Test
+  void gcRemovesEntriesNoProfileReaches() {
+    build(CHAIN);
+    build(CHAIN.replace("{text: c}", "{text: d}"));
+    Path side = project.resolve("results/side");
+    assertEquals(2, list(side).size());
+    Plan current = plan(CHAIN.replace("{text: c}", "{text: d}"));
+    List<Path> removed = runner().gc(List.of(current), false);
+    assertEquals(1, removed.size());
+    assertEquals(List.of(current.find("side").orElseThrow().key().folder()), list(side));
+  }
+
+  @Test
+  void keysIgnoreYamlKeyOrderButNotValues() {
+    Plan a = plan(CHAIN);
+    Plan b = plan("""
+        experiments:
+          - params: {inputs: [up], text: b}
+            depends_on: [up]
+            type: echo
+            id: down
+          - type: echo
+            id: up
+            params: {text: a}
+          - id: side
+            params: {text: c}
+            type: echo
+        """);
+    for (String id : List.of("up", "down", "side")) {
+      assertEquals(a.find(id).orElseThrow().key(), b.find(id).orElseThrow().key(), id);
+    }
+    Plan defaultsWritten = plan(CHAIN.replace("{text: c}", "{text: c, count: 1}"));
+    assertEquals(a.find("side").orElseThrow().key(), defaultsWritten.find("side").orElseThrow().key());
+    Plan seeded = plan(CHAIN.replace("{text: c}", "{text: c}\n    seed: 5"));
+    assertNotEquals(a.find("side").orElseThrow().key(), seeded.find("side").orElseThrow().key());
+  }
+
+  @Test
+  void keysChangeWhenANamedContentFileChanges() {
+    TestProjects.write(project.resolve("content/data/in.txt"), "one");
+    String yaml = "experiments:\n  - id: e\n    type: echo\n    params: {text: data/in.txt}\n";
+    CacheKey before = plan(yaml).find("e").orElseThrow().key();
+    TestProjects.write(project.resolve("content/data/in.txt"), "two");
+    CacheKey after = plan(yaml).find("e").orElseThrow().key();
+    assertNotEquals(before, after);
+    assertTrue(after.material().path("inputs").has("data/in.txt"));
+  }
+
+  @Test
+  void profileOverridesApplyByTypeThenById() {
+    String yaml = """
+        profiles:
+          quick:
+            types: {echo: {count: 2}}
+            ids: {b: {count: 3}}
+        experiments:
+          - id: a
+            type: echo
+            params: {count: 9}
+          - id: b
+            type: echo
+        """;
+    Plan plan = plan(yaml);
+    assertEquals(2, ((TestTypes.EchoParams) plan.find("a").orElseThrow().params()).count());
+    assertEquals(3, ((TestTypes.EchoParams) plan.find("b").orElseThrow().params()).count());
+  }
+
+  @Test
+  void badParamsNameTheFieldAndLine() {
+    ManifestException wrongType = assertThrows(ManifestException.class, () -> plan(
+        "experiments:\n  - id: e\n    type: echo\n    params:\n      count: many\n"));
+    assertTrue(wrongType.getMessage().contains("manifest.yaml:5:7"), wrongType.getMessage());
+    assertTrue(wrongType.getMessage().contains("params.count"), wrongType.getMessage());
+    assertTrue(wrongType.getMessage().contains("expected an integer"), wrongType.getMessage());
+
+    ManifestException unknown = assertThrows(ManifestException.class, () -> plan(
+        "experiments:\n  - id: e\n    type: echo\n    params:\n      colour: red\n"));
+    assertTrue(unknown.getMessage().contains("unknown parameter 'colour'"), unknown.getMessage());
+    assertTrue(unknown.getMessage().contains("known parameters: count, inputs, text"), unknown.getMessage());
+
+    ManifestException invalid = assertThrows(ManifestException.class, () -> plan(
+        "experiments:\n  - id: e\n    type: echo\n    params: {count: -1}\n"));
+    assertTrue(invalid.getMessage().contains("params.count: must not be negative"), invalid.getMessage());
+    assertTrue(invalid.getMessage().contains("manifest.yaml:4:"), invalid.getMessage());
+
+    ManifestException fraction = assertThrows(ManifestException.class, () -> plan(
+        "experiments:\n  - id: e\n    type: echo\n    params: {count: 1.5}\n"));
+    assertTrue(fraction.getMessage().contains("params.count"), fraction.getMessage());
+
+    ManifestException profile = assertThrows(ManifestException.class, () -> {
+      Path file = TestProjects.write(project.resolve("content/manifest.yaml"), CHAIN);
+      Manifest manifest = new ManifestParser(types.registry().names()).parse(file);
+      new Planner(types.registry(), project.resolve("content")).plan(manifest, "fast");
+    });
+    assertTrue(profile.getMessage().contains("unknown profile 'fast'"), profile.getMessage());
+  }
+
+  private static List<String> list(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+}
