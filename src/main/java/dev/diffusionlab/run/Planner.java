@@ -63,6 +63,9 @@ public final class Planner {
     Map<String, PlannedExperiment> planned = new LinkedHashMap<>();
     for (ExperimentSpec spec : dependencyOrder(manifest.experiments())) {
       ExperimentType<?> type = types.find(spec.type()).orElseThrow();
+      if (!planned.keySet().containsAll(spec.dependsOn())) {
+        continue;  // a dependency's params are wrong; that problem is already reported
+      }
       try {
         planned.put(spec.id(), bind(manifest, spec, type, profile, planned));
       } catch (ManifestException e) {
