@@ -41,7 +41,8 @@ public final class TestProjects {
     try {
       Path target = project.resolve("content/images").resolve(name);
       Files.createDirectories(target.getParent());
-      Files.copy(Path.of("content/images").resolve(name), target, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          Path.of("content/images").resolve(name), target, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

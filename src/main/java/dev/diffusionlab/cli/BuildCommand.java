@@ -35,24 +35,38 @@ import picocli.CommandLine.Option;
 final class BuildCommand implements Callable<Integer> {
   @Mixin ProjectOptions project = new ProjectOptions();
 
-  @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick",
-      description = "Parameter profile: quick (fits a 2-core CPU) or course (the assignment's"
-          + " settings) or one the manifest defines (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--profile",
+      paramLabel = "NAME",
+      defaultValue = "quick",
+      description =
+          "Parameter profile: quick (fits a 2-core CPU) or course (the assignment's"
+              + " settings) or one the manifest defines (default: ${DEFAULT-VALUE}).")
   String profile;
 
-  @Option(names = "--only", paramLabel = "ID", split = ",",
+  @Option(
+      names = "--only",
+      paramLabel = "ID",
+      split = ",",
       description = "Run only these experiments and what they depend on.")
   List<String> only = List.of();
 
-  @Option(names = "--force", paramLabel = "ID", split = ",",
+  @Option(
+      names = "--force",
+      paramLabel = "ID",
+      split = ",",
       description = "Recompute these experiments even if cached.")
   List<String> force = List.of();
 
-  @Option(names = "--dry-run",
-      description = "Print per experiment whether it is cached, stale (and why) or would run; run nothing.")
+  @Option(
+      names = "--dry-run",
+      description =
+          "Print per experiment whether it is cached, stale (and why) or would run; run nothing.")
   boolean dryRun;
 
-  @Option(names = "--out", paramLabel = "DIR",
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
       description = "Folder to write the site to (default: site/ in the project).")
   Path out;
 
@@ -66,21 +80,33 @@ final class BuildCommand implements Callable<Integer> {
         new ConsoleProgress(System.out, ConsoleProgress.stdoutIsTerminal(), "");
     ResultsStore store = new ResultsStore(project.resultsDir());
     Runner runner = new Runner(store, project.contentDir(), console);
-    BuildReport report = runner.build(plan, new BuildOptions(Set.copyOf(only), Set.copyOf(force), dryRun));
+    BuildReport report =
+        runner.build(plan, new BuildOptions(Set.copyOf(only), Set.copyOf(force), dryRun));
     if (dryRun) {
-      System.out.printf(Locale.ROOT, "%d cached, %d to run (profile %s)%n",
-          report.count(Outcome.CACHED), report.count(Outcome.WOULD_RUN), profile);
+      System.out.printf(
+          Locale.ROOT,
+          "%d cached, %d to run (profile %s)%n",
+          report.count(Outcome.CACHED),
+          report.count(Outcome.WOULD_RUN),
+          profile);
       return 0;
     }
     ReportData data = reportData(manifest, plan, report, store);
     Path site = out != null ? out.toAbsolutePath().normalize() : project.root().resolve("site");
-    List<String> pages = new SiteBuilder(project.contentDir(), project.templatesDir()).build(data, site);
+    List<String> pages =
+        new SiteBuilder(project.contentDir(), project.templatesDir()).build(data, site);
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "%d experiments: %d cached, %d ran, %d failed, %d skipped; %d pages in %s (%.1f s)%n",
-        report.results().size(), report.count(Outcome.CACHED), report.count(Outcome.RAN),
-        report.count(Outcome.FAILED), report.count(Outcome.SKIPPED), pages.size(),
-        site.resolve("index.html"), seconds);
+        report.results().size(),
+        report.count(Outcome.CACHED),
+        report.count(Outcome.RAN),
+        report.count(Outcome.FAILED),
+        report.count(Outcome.SKIPPED),
+        pages.size(),
+        site.resolve("index.html"),
+        seconds);
     return report.failed() ? ErrorHandler.FAILED : 0;
   }
 

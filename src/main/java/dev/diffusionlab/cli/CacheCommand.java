@@ -32,7 +32,8 @@ final class CacheCommand implements Runnable {
   @Command(
       name = "gc",
       mixinStandardHelpOptions = true,
-      description = "Remove cache entries that no experiment of the manifest reaches under any profile.")
+      description =
+          "Remove cache entries that no experiment of the manifest reaches under any profile.")
   static final class Gc implements Callable<Integer> {
     @Mixin ProjectOptions project = new ProjectOptions();
 
@@ -49,7 +50,8 @@ final class CacheCommand implements Runnable {
         plans.add(planner.plan(manifest, profile));
       }
       ResultsStore store = new ResultsStore(project.resultsDir());
-      Runner runner = new Runner(store, project.contentDir(), new ConsoleProgress(System.out, false, ""));
+      Runner runner =
+          new Runner(store, project.contentDir(), new ConsoleProgress(System.out, false, ""));
       List<Path> removed = runner.gc(plans, dryRun);
       removed.forEach(p -> System.out.println((dryRun ? "would remove " : "removed ") + p));
       System.out.println((dryRun ? "would remove " : "removed ") + removed.size() + " entries");

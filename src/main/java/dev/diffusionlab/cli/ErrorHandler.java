@@ -7,8 +7,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Prints a failure as a message a user can act on: bad input (manifest, page, option) exits with
- * 2; anything else is reported with its cause and exits with 1.
+ * Prints a failure as a message a user can act on: bad input (manifest, page, option) exits with 2;
+ * anything else is reported with its cause and exits with 1.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
   static final int BAD_INPUT = 2;
@@ -18,8 +18,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parsed) {
     var err = commandLine.getErr();
     if (e instanceof ManifestException manifest) {
-      err.println("error: the manifest has " + manifest.problems().size() + " problem"
-          + (manifest.problems().size() == 1 ? "" : "s") + ":");
+      err.println(
+          "error: the manifest has "
+              + manifest.problems().size()
+              + " problem"
+              + (manifest.problems().size() == 1 ? "" : "s")
+              + ":");
       manifest.problems().forEach(p -> err.println("  " + p));
       return BAD_INPUT;
     }

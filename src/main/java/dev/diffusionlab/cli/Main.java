@@ -32,15 +32,22 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
+    // PyTorch's natives come from the pytorch-native jar; never download anything at run time.
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
     System.exit(execute(args));
   }
 
   /** Runs the command line and returns its exit code; {@code build} is the default command. */
   public static int execute(String... args) {
     List<String> list = new ArrayList<>(List.of(args));
-    boolean hasCommand = !list.isEmpty()
-        && (list.get(0).equals("build") || list.get(0).equals("cache") || list.get(0).equals("help")
-            || TOP_LEVEL.contains(list.get(0)));
+    boolean hasCommand =
+        !list.isEmpty()
+            && (list.get(0).equals("build")
+                || list.get(0).equals("cache")
+                || list.get(0).equals("help")
+                || TOP_LEVEL.contains(list.get(0)));
     if (!hasCommand) {
       list.add(0, "build");
     }

@@ -8,7 +8,8 @@ final class ProjectOptions {
   @Option(
       names = "--project",
       paramLabel = "DIR",
-      description = "Project folder holding content/, templates/ and results/ (default: ${DEFAULT-VALUE}).",
+      description =
+          "Project folder holding content/, templates/ and results/ (default: ${DEFAULT-VALUE}).",
       defaultValue = ".")
   Path project;
 

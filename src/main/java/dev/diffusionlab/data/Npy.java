@@ -76,19 +76,25 @@ public final class Npy {
       }
       int major = in.readUnsignedByte();
       in.readUnsignedByte();
-      int headerLength = major == 1
-          ? Short.toUnsignedInt(Short.reverseBytes(in.readShort()))
-          : Integer.reverseBytes(in.readInt());
+      int headerLength =
+          major == 1
+              ? Short.toUnsignedInt(Short.reverseBytes(in.readShort()))
+              : Integer.reverseBytes(in.readInt());
       String header = new String(in.readNBytes(headerLength), StandardCharsets.US_ASCII);
       if (!header.contains("'<f4'") || header.contains("'fortran_order': True")) {
-        throw new IllegalArgumentException(file + ": expected a little-endian float32 C-order array");
+        throw new IllegalArgumentException(
+            file + ": expected a little-endian float32 C-order array");
       }
       Matcher m = SHAPE.matcher(header);
       if (!m.find()) {
         throw new IllegalArgumentException(file + ": header has no shape");
       }
-      long[] shape = Arrays.stream(m.group(1).split(","))
-          .map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+      long[] shape =
+          Arrays.stream(m.group(1).split(","))
+              .map(String::trim)
+              .filter(s -> !s.isEmpty())
+              .mapToLong(Long::parseLong)
+              .toArray();
       long size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
       byte[] body = in.readNBytes((int) (4 * size));
       if (body.length != 4 * size) {

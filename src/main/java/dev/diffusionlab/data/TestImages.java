@@ -16,8 +16,16 @@ public final class TestImages {
     BufferedImage image = Images.read(file);
     if (image.getWidth() != size || image.getHeight() != size) {
       progress.log(
-          "note: " + file.getFileName() + " is " + image.getWidth() + "x" + image.getHeight()
-              + ", resized to " + size + "x" + size);
+          "note: "
+              + file.getFileName()
+              + " is "
+              + image.getWidth()
+              + "x"
+              + image.getHeight()
+              + ", resized to "
+              + size
+              + "x"
+              + size);
       image = Images.resize(image, size, size);
     }
     float[] chw = Images.toChw(image, channels);

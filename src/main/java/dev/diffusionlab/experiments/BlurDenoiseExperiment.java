@@ -15,8 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A1.2: classical denoising of the forward process's noisy images by a Gaussian blur, shown side
- * by side with PSNR against the original.
+ * A1.2: classical denoising of the forward process's noisy images by a Gaussian blur, shown side by
+ * side with PSNR against the original.
  */
 public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseExperiment.Params> {
   private static final Pattern NOISY = Pattern.compile("noisy-t(\\d+)\\.npy");
@@ -51,7 +51,8 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
   @Override
   public void validate(Params p) {
     if (p.kernelSize() < 1 || p.kernelSize() % 2 == 0) {
-      throw new InvalidParamsException("kernel_size", "expected an odd positive size, got " + p.kernelSize());
+      throw new InvalidParamsException(
+          "kernel_size", "expected an odd positive size, got " + p.kernelSize());
     }
     if (!(p.sigma() > 0)) {
       throw new InvalidParamsException("sigma", "expected a positive number, got " + p.sigma());
@@ -72,7 +73,8 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
     }
     timesteps.sort(Comparator.naturalOrder());
     if (timesteps.isEmpty()) {
-      throw new IllegalArgumentException("experiment '" + p.source() + "' has no noisy-t*.npy outputs");
+      throw new IllegalArgumentException(
+          "experiment '" + p.source() + "' has no noisy-t*.npy outputs");
     }
     GaussianBlur blur = new GaussianBlur(p.kernelSize(), p.sigma());
     List<BufferedImage> noisyRow = new ArrayList<>();
@@ -82,23 +84,32 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
     for (int t : timesteps) {
       float[] noisy = Npy.read(source.file("noisy-t" + t + ".npy")).data();
       float[] blurred = blur.apply(noisy, 3, size, size);
-      Npy.write(ctx.output("blurred-t" + t + ".npy", OutputKind.DATA, "blurred x_t, t = " + t),
-          blurred, 3, size, size);
+      Npy.write(
+          ctx.output("blurred-t" + t + ".npy", OutputKind.DATA, "blurred x_t, t = " + t),
+          blurred,
+          3,
+          size,
+          size);
       BufferedImage image = TestImages.fromSigned(blurred, 3, size);
-      Images.writePng(image, ctx.output("blurred-t" + t + ".png", OutputKind.FIGURE, "blurred x_t, t = " + t));
+      Images.writePng(
+          image, ctx.output("blurred-t" + t + ".png", OutputKind.FIGURE, "blurred x_t, t = " + t));
       noisyRow.add(TestImages.fromSigned(noisy, 3, size));
       blurRow.add(image);
       labels.add("t = " + t);
-      rows.add(List.of(
-          Integer.toString(t),
-          CsvTable.number(TestImages.psnr(noisy, original.data()), 2),
-          CsvTable.number(TestImages.psnr(blurred, original.data()), 2)));
+      rows.add(
+          List.of(
+              Integer.toString(t),
+              CsvTable.number(TestImages.psnr(noisy, original.data()), 2),
+              CsvTable.number(TestImages.psnr(blurred, original.data()), 2)));
     }
-    BufferedImage grid = new ImageGrid().columns(labels)
-        .row("noisy", noisyRow)
-        .row("Gaussian blur", blurRow)
-        .render(192);
-    Images.writePng(grid, ctx.output("blur.png", OutputKind.FIGURE, "noisy images and their Gaussian blur"));
+    BufferedImage grid =
+        new ImageGrid()
+            .columns(labels)
+            .row("noisy", noisyRow)
+            .row("Gaussian blur", blurRow)
+            .render(192);
+    Images.writePng(
+        grid, ctx.output("blur.png", OutputKind.FIGURE, "noisy images and their Gaussian blur"));
     new CsvTable(List.of("t", "PSNR noisy (dB)", "PSNR blurred (dB)"), rows)
         .write(ctx.output("psnr.csv", OutputKind.TABLE, "PSNR against the original"));
   }

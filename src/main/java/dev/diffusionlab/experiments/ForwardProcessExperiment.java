@@ -48,10 +48,14 @@ public final class ForwardProcessExperiment
   @Override
   public Map<String, Object> defaults() {
     return Map.of(
-        "image", "images/rocket.png",
-        "size", 64,
-        "timesteps", List.of(250, 500, 750),
-        "num_train_timesteps", 1000);
+        "image",
+        "images/rocket.png",
+        "size",
+        64,
+        "timesteps",
+        List.of(250, 500, 750),
+        "num_train_timesteps",
+        1000);
   }
 
   @Override
@@ -78,7 +82,8 @@ public final class ForwardProcessExperiment
   public void run(Params p, ExperimentContext ctx) {
     int size = p.size();
     float[] x0 = TestImages.loadSigned(ctx.input("image", p.image()), size, 3, ctx.progress());
-    Npy.write(ctx.output("original.npy", OutputKind.DATA, "x0 in [-1, 1], [3, H, W]"), x0, 3, size, size);
+    Npy.write(
+        ctx.output("original.npy", OutputKind.DATA, "x0 in [-1, 1], [3, H, W]"), x0, 3, size, size);
     BufferedImage original = TestImages.fromSigned(x0, 3, size);
     Images.writePng(original, ctx.output("original.png", OutputKind.FIGURE, "the test image"));
 
@@ -98,7 +103,10 @@ public final class ForwardProcessExperiment
         float[] noisy = scheduler.addNoise(clean, manager.create(eps, shape), t).toFloatArray();
         Npy.write(
             ctx.output("noisy-t" + t + ".npy", OutputKind.DATA, "x_t at t = " + t),
-            noisy, 3, size, size);
+            noisy,
+            3,
+            size,
+            size);
         BufferedImage image = TestImages.fromSigned(noisy, 3, size);
         Images.writePng(
             image, ctx.output("noisy-t" + t + ".png", OutputKind.FIGURE, "x_t at t = " + t));

@@ -60,7 +60,9 @@ public final class LocatedYaml {
       int column = at == null ? 0 : at.getColumnNr();
       throw new ManifestException(
           new ManifestProblem(
-              new SourceLocation(file, line, column), "", "malformed YAML: " + e.getOriginalMessage()));
+              new SourceLocation(file, line, column),
+              "",
+              "malformed YAML: " + e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ManifestException(
           new ManifestProblem(new SourceLocation(file, 0, 0), "", "cannot parse: " + e));

@@ -12,7 +12,10 @@ import java.util.TreeSet;
  * dependency graph, and named profiles. Parameters are not yet checked against their types.
  */
 public record Manifest(
-    LocatedYaml source, String title, List<ExperimentSpec> experiments, Map<String, Profile> profiles) {
+    LocatedYaml source,
+    String title,
+    List<ExperimentSpec> experiments,
+    Map<String, Profile> profiles) {
 
   /** Profiles every manifest has, even when it does not write them. */
   public static final Set<String> BUILTIN_PROFILES = Set.of("quick", "course");

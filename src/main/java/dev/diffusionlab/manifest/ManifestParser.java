@@ -16,9 +16,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads a manifest file and checks its structure: known keys, value types, simple unique ids,
- * known experiment types, no dangling dependencies and no cycles. Every problem found is reported
- * at once, each with file, line and field.
+ * Reads a manifest file and checks its structure: known keys, value types, simple unique ids, known
+ * experiment types, no dangling dependencies and no cycles. Every problem found is reported at
+ * once, each with file, line and field.
  */
 public final class ManifestParser {
   /** Ids become folder and file names, so they are restricted to a safe alphabet. */
@@ -91,19 +91,30 @@ public final class ManifestParser {
       if (id != null && !ID_PATTERN.matcher(id).matches()) {
         problems.add(
             pointer + "/id",
-            "id '" + id + "' is not a simple name: use lower-case letters, digits and single"
+            "id '"
+                + id
+                + "' is not a simple name: use lower-case letters, digits and single"
                 + " hyphens (e.g. ddpm-train)");
         id = null;
       }
       String first = id == null ? null : seen.putIfAbsent(id, pointer);
       if (first != null) {
-        problems.add(pointer + "/id", "duplicate id '" + id + "' (first defined at "
-            + problems.yaml.locate(first + "/id") + ")");
+        problems.add(
+            pointer + "/id",
+            "duplicate id '"
+                + id
+                + "' (first defined at "
+                + problems.yaml.locate(first + "/id")
+                + ")");
       }
       String type = text(item, pointer, "type", true, problems);
       if (type != null && !knownTypes.contains(type)) {
-        problems.add(pointer + "/type",
-            "unknown experiment type '" + type + "'; valid types: " + String.join(", ", knownTypes));
+        problems.add(
+            pointer + "/type",
+            "unknown experiment type '"
+                + type
+                + "'; valid types: "
+                + String.join(", ", knownTypes));
       }
       long seed = 0;
       JsonNode seedNode = item.get("seed");
@@ -123,7 +134,8 @@ public final class ManifestParser {
           problems.add(pointer + "/params", "expected a mapping of parameter names to values");
         }
       }
-      List<String> dependsOn = stringList(item.get("depends_on"), pointer + "/depends_on", problems);
+      List<String> dependsOn =
+          stringList(item.get("depends_on"), pointer + "/depends_on", problems);
       if (id != null && type != null) {
         experiments.add(new ExperimentSpec(id, type, seed, params, dependsOn, pointer));
       }
@@ -187,8 +199,12 @@ public final class ManifestParser {
     for (Profile profile : profiles.values()) {
       for (String type : profile.byType().keySet()) {
         if (!knownTypes.contains(type)) {
-          problems.add(profile.pointer() + "/types/" + type,
-              "unknown experiment type '" + type + "'; valid types: " + String.join(", ", knownTypes));
+          problems.add(
+              profile.pointer() + "/types/" + type,
+              "unknown experiment type '"
+                  + type
+                  + "'; valid types: "
+                  + String.join(", ", knownTypes));
         }
       }
       for (String id : profile.byId().keySet()) {
@@ -206,7 +222,8 @@ public final class ManifestParser {
       for (int i = 0; i < e.dependsOn().size(); i++) {
         String dep = e.dependsOn().get(i);
         if (!byId.containsKey(dep)) {
-          problems.add(e.pointer() + "/depends_on/" + i,
+          problems.add(
+              e.pointer() + "/depends_on/" + i,
               "depends on '" + dep + "', which no experiment in this manifest defines");
         }
       }
@@ -218,7 +235,8 @@ public final class ManifestParser {
     for (ExperimentSpec e : experiments) {
       List<String> cycle = findCycle(e.id(), byId, state, new ArrayList<>());
       if (cycle != null) {
-        problems.add(byId.get(cycle.get(0)).pointer() + "/depends_on",
+        problems.add(
+            byId.get(cycle.get(0)).pointer() + "/depends_on",
             "dependency cycle: " + String.join(" -> ", cycle));
         return;
       }
@@ -250,11 +268,13 @@ public final class ManifestParser {
     return null;
   }
 
-  private static void checkKeys(JsonNode object, String pointer, Set<String> allowed, Problems problems) {
+  private static void checkKeys(
+      JsonNode object, String pointer, Set<String> allowed, Problems problems) {
     for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!allowed.contains(key)) {
-        problems.add(pointer + "/" + key,
+        problems.add(
+            pointer + "/" + key,
             "unknown key '" + key + "'; expected one of " + String.join(", ", sorted(allowed)));
       }
     }

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A grid of images with optional row and column labels, drawn into one PNG. Small images are
- * scaled up with nearest neighbour so their pixels stay visible.
+ * A grid of images with optional row and column labels, drawn into one PNG. Small images are scaled
+ * up with nearest neighbour so their pixels stay visible.
  */
 public final class ImageGrid {
   private static final int GAP = 4;

@@ -27,8 +27,12 @@ import org.jfree.svg.SVGGraphics2D;
  */
 public final class LossChart {
   private static final Color[] PALETTE = {
-    new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
-    new Color(0xff7f0e), new Color(0x8c564b)
+    new Color(0x1f77b4),
+    new Color(0xd62728),
+    new Color(0x2ca02c),
+    new Color(0x9467bd),
+    new Color(0xff7f0e),
+    new Color(0x8c564b)
   };
 
   private final String title;
@@ -48,8 +52,8 @@ public final class LossChart {
   }
 
   /**
-   * Adds a curve. With {@code smoothing} in (0, 1) an exponential moving average with that decay
-   * is drawn over the raw values; 0 draws only the raw values.
+   * Adds a curve. With {@code smoothing} in (0, 1) an exponential moving average with that decay is
+   * drawn over the raw values; 0 draws only the raw values.
    */
   public LossChart add(String name, double[] x, double[] y, double smoothing) {
     if (x.length != y.length) {

@@ -12,8 +12,10 @@ public record BuildReport(String profile, List<ExperimentResult> results) {
 
   public boolean failed() {
     return results.stream()
-        .anyMatch(r -> r.outcome() == ExperimentResult.Outcome.FAILED
-            || r.outcome() == ExperimentResult.Outcome.SKIPPED);
+        .anyMatch(
+            r ->
+                r.outcome() == ExperimentResult.Outcome.FAILED
+                    || r.outcome() == ExperimentResult.Outcome.SKIPPED);
   }
 
   public long count(ExperimentResult.Outcome outcome) {

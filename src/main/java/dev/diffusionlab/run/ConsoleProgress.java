@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * Progress on a console. On a terminal a task redraws one line in place; elsewhere (CI, a log
- * file) it prints a plain line at most every few seconds and when the task ends.
+ * Progress on a console. On a terminal a task redraws one line in place; elsewhere (CI, a log file)
+ * it prints a plain line at most every few seconds and when the task ends.
  */
 public final class ConsoleProgress implements Progress {
   private static final long PLAIN_INTERVAL_NANOS = 5_000_000_000L;
@@ -103,7 +103,10 @@ public final class ConsoleProgress implements Progress {
         int width = 20;
         int filled = (int) Math.min(width, width * done / total);
         if (terminal) {
-          line.append(" [").append("#".repeat(filled)).append(" ".repeat(width - filled)).append(']');
+          line.append(" [")
+              .append("#".repeat(filled))
+              .append(" ".repeat(width - filled))
+              .append(']');
         }
         line.append(String.format(Locale.ROOT, " %d/%d", done, total));
         if (done > 0 && done < total) {
@@ -113,9 +116,10 @@ public final class ConsoleProgress implements Progress {
       line.append(" elapsed ").append(duration(elapsed));
       for (int i = 0; i + 1 < metrics.length; i += 2) {
         Object value = metrics[i + 1];
-        String text = value instanceof Double || value instanceof Float
-            ? String.format(Locale.ROOT, "%.4g", ((Number) value).doubleValue())
-            : String.valueOf(value);
+        String text =
+            value instanceof Double || value instanceof Float
+                ? String.format(Locale.ROOT, "%.4g", ((Number) value).doubleValue())
+                : String.valueOf(value);
         line.append(' ').append(metrics[i]).append(' ').append(text);
       }
       return line.toString();

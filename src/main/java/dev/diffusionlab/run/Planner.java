@@ -57,14 +57,16 @@ public final class Planner {
                         new ManifestProblem(
                             manifest.source().locate("/profiles"),
                             "profiles",
-                            "unknown profile '" + profileName + "'; this manifest has: "
+                            "unknown profile '"
+                                + profileName
+                                + "'; this manifest has: "
                                 + String.join(", ", manifest.profileNames()))));
     List<ManifestProblem> problems = new ArrayList<>();
     Map<String, PlannedExperiment> planned = new LinkedHashMap<>();
     for (ExperimentSpec spec : dependencyOrder(manifest.experiments())) {
       ExperimentType<?> type = types.find(spec.type()).orElseThrow();
       if (!planned.keySet().containsAll(spec.dependsOn())) {
-        continue;  // a dependency's params are wrong; that problem is already reported
+        continue; // a dependency's params are wrong; that problem is already reported
       }
       try {
         planned.put(spec.id(), bind(manifest, spec, type, profile, planned));
@@ -189,20 +191,27 @@ public final class Planner {
     if (e instanceof UnrecognizedPropertyException unknown) {
       field = new StringBuilder(unknown.getPropertyName());
       message =
-          "unknown parameter '" + unknown.getPropertyName() + "' for type " + type.name()
+          "unknown parameter '"
+              + unknown.getPropertyName()
+              + "' for type "
+              + type.name()
               + "; known parameters: "
-              + unknown.getKnownPropertyIds().stream().map(Object::toString).sorted()
+              + unknown.getKnownPropertyIds().stream()
+                  .map(Object::toString)
+                  .sorted()
                   .collect(Collectors.joining(", "));
     } else if (e instanceof InvalidNullException) {
       message = "a value is required";
     } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-      message = "expected " + describeType(mismatch.getTargetType()) + ": " + e.getOriginalMessage();
+      message =
+          "expected " + describeType(mismatch.getTargetType()) + ": " + e.getOriginalMessage();
     } else {
       message = e.getOriginalMessage();
     }
     String top = field.toString().split("[.\\[]", 2)[0];
     String pointer = origin.getOrDefault(top, spec.pointer() + "/params");
-    String fieldName = "experiment '" + spec.id() + "' params" + (field.length() > 0 ? "." + field : "");
+    String fieldName =
+        "experiment '" + spec.id() + "' params" + (field.length() > 0 ? "." + field : "");
     return new ManifestException(
         new ManifestProblem(manifest.source().locate(pointer), fieldName, firstLine(message)));
   }
@@ -211,7 +220,10 @@ public final class Planner {
     if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
       return "an integer";
     }
-    if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+    if (type == double.class
+        || type == Double.class
+        || type == float.class
+        || type == Float.class) {
       return "a number";
     }
     if (type == boolean.class || type == Boolean.class) {

@@ -28,14 +28,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The experiment cache on disk: {@code <root>/<id>/<key prefix>/} holds one finished entry with
- * its outputs and {@code entry.json}. An entry appears only complete: it is computed in {@code
+ * The experiment cache on disk: {@code <root>/<id>/<key prefix>/} holds one finished entry with its
+ * outputs and {@code entry.json}. An entry appears only complete: it is computed in {@code
  * <root>/<id>/.work-<key prefix>/} and renamed into place when done.
  */
 public final class ResultsStore {
   static final String ENTRY_FILE = "entry.json";
   private static final String WORK_PREFIX = ".work-";
-  private static final Pattern KEY_FOLDER = Pattern.compile("[0-9a-f]{" + CacheKey.FOLDER_LENGTH + "}");
+  private static final Pattern KEY_FOLDER =
+      Pattern.compile("[0-9a-f]{" + CacheKey.FOLDER_LENGTH + "}");
 
   private final Path root;
   private final ObjectMapper json = Json.files();
@@ -115,20 +116,28 @@ public final class ResultsStore {
                 o.path("sha256").asText()));
       }
       return new CacheEntry(
-          dir, node.path("id").asText(), node.path("type").asText(), node.path("key").asText(),
-          outputs, node);
+          dir,
+          node.path("id").asText(),
+          node.path("type").asText(),
+          node.path("key").asText(),
+          outputs,
+          node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /**
-   * Makes the work folder an entry: hashes the registered outputs, deletes everything else,
-   * writes {@code entry.json} and a {@code .gitignore} for large files, then renames the folder
-   * into place in one step. An older entry for the same key (a corrupt one) is replaced.
+   * Makes the work folder an entry: hashes the registered outputs, deletes everything else, writes
+   * {@code entry.json} and a {@code .gitignore} for large files, then renames the folder into place
+   * in one step. An older entry for the same key (a corrupt one) is replaced.
    */
   public CacheEntry commit(
-      String id, CacheKey key, Path workDir, Map<String, OutputSpec> outputs, ObjectNode provenance) {
+      String id,
+      CacheKey key,
+      Path workDir,
+      Map<String, OutputSpec> outputs,
+      ObjectNode provenance) {
     try {
       deleteUnregistered(workDir, outputs.keySet());
       ArrayNode list = provenance.putArray("outputs");
@@ -192,7 +201,8 @@ public final class ResultsStore {
         path,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             Files.delete(file);
             return FileVisitResult.CONTINUE;
           }
@@ -215,7 +225,8 @@ public final class ResultsStore {
     try (Stream<Path> children = Files.list(dir)) {
       for (Path child : children.toList()) {
         String name = child.getFileName().toString();
-        if (KEY_FOLDER.matcher(name).matches() && !name.equals(key.folder())
+        if (KEY_FOLDER.matcher(name).matches()
+            && !name.equals(key.folder())
             && Files.isRegularFile(child.resolve(ENTRY_FILE))) {
           try {
             entries.add(read(child));
@@ -236,8 +247,7 @@ public final class ResultsStore {
   /**
    * Removes entries whose key folder is not in {@code keep} (id → key folders), work folders of
    * other keys (a current key's work folder may hold a resumable run), and folders of ids no longer
-   * in the manifest. Only folders this store creates are
-   * touched.
+   * in the manifest. Only folders this store creates are touched.
    *
    * @return the removed paths
    */
@@ -252,10 +262,14 @@ public final class ResultsStore {
         try (Stream<Path> children = Files.list(idDir)) {
           for (Path child : children.toList()) {
             String name = child.getFileName().toString();
-            boolean ours = KEY_FOLDER.matcher(name).matches() || name.startsWith(WORK_PREFIX)
-                || name.startsWith(".trash-");
-            boolean current = keys.contains(name)
-                || name.startsWith(WORK_PREFIX) && keys.contains(name.substring(WORK_PREFIX.length()));
+            boolean ours =
+                KEY_FOLDER.matcher(name).matches()
+                    || name.startsWith(WORK_PREFIX)
+                    || name.startsWith(".trash-");
+            boolean current =
+                keys.contains(name)
+                    || name.startsWith(WORK_PREFIX)
+                        && keys.contains(name.substring(WORK_PREFIX.length()));
             if (ours && !current) {
               removed.add(child);
               if (!dryRun) {
@@ -298,8 +312,11 @@ public final class ResultsStore {
       if (lock == null) {
         channel.close();
         throw new IllegalStateException(
-            "another build is using " + root + "; wait for it to finish (lock file "
-                + root.resolve(".lock") + ")");
+            "another build is using "
+                + root
+                + "; wait for it to finish (lock file "
+                + root.resolve(".lock")
+                + ")");
       }
       return new Lock(channel, lock);
     } catch (IOException e) {

@@ -95,7 +95,10 @@ final class RunContext implements ExperimentContext {
     CacheEntry entry = dependencies.get(id);
     if (entry == null) {
       throw new IllegalArgumentException(
-          "experiment '" + experiment.id() + "' reads '" + id
+          "experiment '"
+              + experiment.id()
+              + "' reads '"
+              + id
               + "' but does not list it in depends_on");
     }
     return new EntryOutputs(entry);

@@ -62,8 +62,12 @@ public final class Runner {
     for (String id : ids) {
       if (plan.find(id).isEmpty()) {
         throw new IllegalArgumentException(
-            option + " " + id + ": no experiment with that id; ids are "
-                + String.join(", ", plan.experiments().stream().map(PlannedExperiment::id).toList()));
+            option
+                + " "
+                + id
+                + ": no experiment with that id; ids are "
+                + String.join(
+                    ", ", plan.experiments().stream().map(PlannedExperiment::id).toList()));
       }
     }
   }
@@ -109,7 +113,8 @@ public final class Runner {
     if (older.isEmpty()) {
       return "never run";
     }
-    return "stale: " + StaleReason.explain(e.key().material(), older.get(0).json().path("keyMaterial"));
+    return "stale: "
+        + StaleReason.explain(e.key().material(), older.get(0).json().path("keyMaterial"));
   }
 
   private BuildReport dryRun(
@@ -122,12 +127,15 @@ public final class Runner {
       String reason = toRun.get(e.id());
       EntryState state = states.get(e.id());
       if (reason == null) {
-        String detail = state.condition() == EntryState.Condition.RENDERABLE
-            ? "cached (" + state.reason() + ")" : "cached";
+        String detail =
+            state.condition() == EntryState.Condition.RENDERABLE
+                ? "cached (" + state.reason() + ")"
+                : "cached";
         console.log(String.format(Locale.ROOT, "%-28s %-22s %s", e.id(), e.type().name(), detail));
         results.add(new ExperimentResult(e.id(), Outcome.CACHED, detail, state.entry(), 0));
       } else {
-        console.log(String.format(Locale.ROOT, "%-28s %-22s to run: %s", e.id(), e.type().name(), reason));
+        console.log(
+            String.format(Locale.ROOT, "%-28s %-22s to run: %s", e.id(), e.type().name(), reason));
         results.add(new ExperimentResult(e.id(), Outcome.WOULD_RUN, reason, state.entry(), 0));
       }
     }
@@ -149,7 +157,8 @@ public final class Runner {
       if (reason == null) {
         CacheEntry entry = states.get(e.id()).entry().orElseThrow();
         finished.put(e.id(), entry);
-        results.add(new ExperimentResult(e.id(), Outcome.CACHED, "cached", states.get(e.id()).entry(), 0));
+        results.add(
+            new ExperimentResult(e.id(), Outcome.CACHED, "cached", states.get(e.id()).entry(), 0));
         continue;
       }
       index++;
@@ -158,10 +167,19 @@ public final class Runner {
         broken.add(e.id());
         String detail = "skipped: dependency " + String.join(", ", failedDeps) + " failed";
         console.log(String.format(Locale.ROOT, "[%d/%d] %s %s", index, runCount, e.id(), detail));
-        results.add(new ExperimentResult(e.id(), Outcome.SKIPPED, detail, java.util.Optional.empty(), 0));
+        results.add(
+            new ExperimentResult(e.id(), Outcome.SKIPPED, detail, java.util.Optional.empty(), 0));
         continue;
       }
-      console.log(String.format(Locale.ROOT, "[%d/%d] %s (%s): %s", index, runCount, e.id(), e.type().name(), reason));
+      console.log(
+          String.format(
+              Locale.ROOT,
+              "[%d/%d] %s (%s): %s",
+              index,
+              runCount,
+              e.id(),
+              e.type().name(),
+              reason));
       ExperimentResult result = runOne(profile, e, finished);
       results.add(result);
       if (result.entry().isPresent()) {
@@ -173,7 +191,8 @@ public final class Runner {
     return new BuildReport(profile, results);
   }
 
-  private ExperimentResult runOne(String profile, PlannedExperiment e, Map<String, CacheEntry> finished) {
+  private ExperimentResult runOne(
+      String profile, PlannedExperiment e, Map<String, CacheEntry> finished) {
     Path work = store.workDir(e.id(), e.key());
     Instant started = Instant.now();
     long t0 = System.nanoTime();
@@ -184,27 +203,37 @@ public final class Runner {
       Files.createDirectories(work);
       Map<String, CacheEntry> deps = new HashMap<>();
       e.dependsOn().forEach(d -> deps.put(d, finished.get(d)));
-      RunContext context = new RunContext(
-          e, profile, work, contentDir, deps, console.withPrefix("  " + e.id() + ": "));
+      RunContext context =
+          new RunContext(
+              e, profile, work, contentDir, deps, console.withPrefix("  " + e.id() + ": "));
       invoke(e.type(), e.params(), context);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      CacheEntry entry = store.commit(
-          e.id(), e.key(), work, context.outputs(), provenance(e, profile, started, seconds));
-      console.log(String.format(Locale.ROOT, "  %s: done in %s, %d outputs", e.id(),
-          ConsoleProgress.duration(seconds), entry.outputs().size()));
-      return new ExperimentResult(e.id(), Outcome.RAN, "ran", java.util.Optional.of(entry), seconds);
+      CacheEntry entry =
+          store.commit(
+              e.id(), e.key(), work, context.outputs(), provenance(e, profile, started, seconds));
+      console.log(
+          String.format(
+              Locale.ROOT,
+              "  %s: done in %s, %d outputs",
+              e.id(),
+              ConsoleProgress.duration(seconds),
+              entry.outputs().size()));
+      return new ExperimentResult(
+          e.id(), Outcome.RAN, "ran", java.util.Optional.of(entry), seconds);
     } catch (Exception | OutOfMemoryError | StackOverflowError failure) {
       double seconds = (System.nanoTime() - t0) / 1e9;
       String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
       Path log = writeErrorLog(e, failure);
       cleanUpAfterFailure(e, work);
-      console.log("  " + e.id() + ": FAILED: " + message + (log == null ? "" : " (details: " + log + ")"));
-      return new ExperimentResult(e.id(), Outcome.FAILED, message, java.util.Optional.empty(), seconds);
+      console.log(
+          "  " + e.id() + ": FAILED: " + message + (log == null ? "" : " (details: " + log + ")"));
+      return new ExperimentResult(
+          e.id(), Outcome.FAILED, message, java.util.Optional.empty(), seconds);
     }
   }
 
-  private static <P extends Record> void invoke(ExperimentType<P> type, Record params, RunContext context)
-      throws Exception {
+  private static <P extends Record> void invoke(
+      ExperimentType<P> type, Record params, RunContext context) throws Exception {
     type.run(type.paramsType().cast(params), context);
   }
 
@@ -234,7 +263,8 @@ public final class Runner {
     }
   }
 
-  private static ObjectNode provenance(PlannedExperiment e, String profile, Instant started, double seconds) {
+  private static ObjectNode provenance(
+      PlannedExperiment e, String profile, Instant started, double seconds) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("id", e.id());
     node.put("type", e.type().name());

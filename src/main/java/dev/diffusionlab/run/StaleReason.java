@@ -21,7 +21,8 @@ final class StaleReason {
     }
     diff("params", current.path("params"), previous.path("params"), reasons);
     changedNames("input", current.path("inputs"), previous.path("inputs"), reasons);
-    changedNames("dependency", current.path("dependencies"), previous.path("dependencies"), reasons);
+    changedNames(
+        "dependency", current.path("dependencies"), previous.path("dependencies"), reasons);
     return reasons.isEmpty() ? "configuration changed" : String.join("; ", reasons);
   }
 
@@ -38,13 +39,20 @@ final class StaleReason {
       JsonNode a = before.get(name);
       JsonNode b = now.get(name);
       if (a == null || b == null || !same(a, b)) {
-        reasons.add(prefix + "." + name + " " + (a == null ? "(none)" : a) + " → "
-            + (b == null ? "(none)" : b));
+        reasons.add(
+            prefix
+                + "."
+                + name
+                + " "
+                + (a == null ? "(none)" : a)
+                + " → "
+                + (b == null ? "(none)" : b));
       }
     }
   }
 
-  private static void changedNames(String what, JsonNode now, JsonNode before, List<String> reasons) {
+  private static void changedNames(
+      String what, JsonNode now, JsonNode before, List<String> reasons) {
     TreeSet<String> names = new TreeSet<>();
     for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
       String name = it.next();
@@ -52,11 +60,14 @@ final class StaleReason {
         names.add(name);
       }
     }
-    before.fieldNames().forEachRemaining(n -> {
-      if (!now.has(n)) {
-        names.add(n);
-      }
-    });
+    before
+        .fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!now.has(n)) {
+                names.add(n);
+              }
+            });
     for (String name : names) {
       reasons.add(what + " " + name + " changed");
     }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EndToEndTest {
   @TempDir Path project;
 
-  private static final String MANIFEST = """
+  private static final String MANIFEST =
+      """
       title: Tiny report
       profiles:
         quick:
@@ -45,7 +46,9 @@ class EndToEndTest {
     TestProjects.copyTemplates(project);
     TestProjects.copyImage(project, "cat.png");
     TestProjects.write(project.resolve("content/manifest.yaml"), MANIFEST);
-    TestProjects.write(project.resolve("content/index.md"), """
+    TestProjects.write(
+        project.resolve("content/index.md"),
+        """
         ---
         title: Home
         ---
@@ -53,7 +56,9 @@ class EndToEndTest {
 
         ![The cat](exp:forward/original.png){#fig-cat}
         """);
-    TestProjects.write(project.resolve("content/results.md"), """
+    TestProjects.write(
+        project.resolve("content/results.md"),
+        """
         ---
         title: Results
         order: 5
@@ -87,7 +92,8 @@ class EndToEndTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = Main.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
@@ -114,7 +120,8 @@ class EndToEndTest {
     Document results = Jsoup.parse(site.resolve("results.html").toFile(), "UTF-8");
     assertEquals(2, results.select("figure img").size());
     assertEquals("Figure 1.", results.selectFirst("figcaption .label").text());
-    assertTrue(results.selectFirst("figcaption").text().contains("forward · profile quick · seed 1"));
+    assertTrue(
+        results.selectFirst("figcaption").text().contains("forward · profile quick · seed 1"));
     assertEquals(3, results.select("table.data tr").size(), "header and two timesteps");
     assertEquals(List.of("Forward", "Blur"), results.select("aside.toc a").eachText());
     assertEquals(1, results.select(".math svg").size());
@@ -126,18 +133,22 @@ class EndToEndTest {
     Run second = run("--project", project.toString(), "--out", site.toString());
     assertEquals(0, second.code(), second.err());
     assertTrue(second.out().contains("2 cached, 0 ran"), second.out());
-    assertEquals(new String(before, StandardCharsets.UTF_8),
-        Files.readString(site.resolve("results.html")), "rebuilding gives the same page");
+    assertEquals(
+        new String(before, StandardCharsets.UTF_8),
+        Files.readString(site.resolve("results.html")),
+        "rebuilding gives the same page");
 
     Run dry = run("build", "--project", project.toString(), "--dry-run", "--profile", "course");
     assertEquals(0, dry.code(), dry.err());
-    assertTrue(dry.out().contains("forward") && dry.out().contains("to run: stale: params.size 16 → 64"),
+    assertTrue(
+        dry.out().contains("forward") && dry.out().contains("to run: stale: params.size 16 → 64"),
         dry.out());
   }
 
   @Test
   void badManifestExitsWithTwoAndNamesTheLine() {
-    TestProjects.write(project.resolve("content/manifest.yaml"),
+    TestProjects.write(
+        project.resolve("content/manifest.yaml"),
         MANIFEST.replace("timesteps: [100, 900]", "timesteps: [100, 1900]"));
     Run run = run("--project", project.toString());
     assertEquals(2, run.code(), run.err());
@@ -151,7 +162,9 @@ class EndToEndTest {
     TestProjects.write(project.resolve("content/results.md"), "![x](exp:forward/nothing.png)\n");
     Run run = run("--project", project.toString());
     assertEquals(2, run.code());
-    assertTrue(run.err().contains("results.md:1: experiment 'forward' has no output 'nothing.png'"), run.err());
+    assertTrue(
+        run.err().contains("results.md:1: experiment 'forward' has no output 'nothing.png'"),
+        run.err());
     Run again = run("--project", project.toString(), "--dry-run");
     assertTrue(again.out().contains("2 cached"), "experiments were kept: " + again.out());
   }
@@ -169,7 +182,8 @@ class EndToEndTest {
   void helpListsTheOptions() {
     Run run = run("build", "--help");
     assertEquals(0, run.code());
-    for (String option : List.of("--manifest", "--profile", "--only", "--force", "--dry-run", "--out")) {
+    for (String option :
+        List.of("--manifest", "--profile", "--only", "--force", "--dry-run", "--out")) {
       assertTrue(run.out().contains(option), option);
     }
     assertTrue(run("cache", "gc", "--help").out().contains("--dry-run"));
@@ -183,5 +197,4 @@ class EndToEndTest {
     assertFalse(path.startsWith("/"), page + ": absolute link " + url);
     assertTrue(Files.isRegularFile(site.resolve(path)), page + ": broken link " + url);
   }
-
 }

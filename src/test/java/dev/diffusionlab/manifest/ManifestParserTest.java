@@ -27,7 +27,10 @@ class ManifestParserTest {
 
   @Test
   void parsesExperimentsProfilesAndDefaults() {
-    Path file = TestProjects.write(dir.resolve("manifest.yaml"), """
+    Path file =
+        TestProjects.write(
+            dir.resolve("manifest.yaml"),
+            """
         title: T
         profiles:
           quick:
@@ -87,8 +90,8 @@ class ManifestParserTest {
 
   @Test
   void rejectsDuplicateIds() {
-    ManifestProblem p = only(fails(
-        "experiments:\n  - id: a\n    type: alpha\n  - id: a\n    type: beta\n"));
+    ManifestProblem p =
+        only(fails("experiments:\n  - id: a\n    type: alpha\n  - id: a\n    type: beta\n"));
     assertEquals(4, p.location().line());
     assertTrue(p.message().contains("duplicate id 'a'"), p.message());
     assertTrue(p.message().contains(":2:"), "names the first definition: " + p.message());
@@ -96,7 +99,10 @@ class ManifestParserTest {
 
   @Test
   void rejectsManifestWithCycle() {
-    ManifestProblem p = only(fails("""
+    ManifestProblem p =
+        only(
+            fails(
+                """
         experiments:
           - id: a
             type: alpha
@@ -114,8 +120,8 @@ class ManifestParserTest {
 
   @Test
   void rejectsDanglingDependency() {
-    ManifestProblem p = only(fails(
-        "experiments:\n  - id: a\n    type: alpha\n    depends_on: [nothere]\n"));
+    ManifestProblem p =
+        only(fails("experiments:\n  - id: a\n    type: alpha\n    depends_on: [nothere]\n"));
     assertEquals("experiments[0].depends_on[0]", p.field());
     assertTrue(p.message().contains("'nothere'"), p.message());
   }
@@ -137,7 +143,9 @@ class ManifestParserTest {
 
   @Test
   void rejectsProfileOverridesForUnknownIdsAndTypes() {
-    ManifestException e = fails("""
+    ManifestException e =
+        fails(
+            """
         profiles:
           quick:
             ids: {ghost: {n: 1}}
@@ -153,7 +161,9 @@ class ManifestParserTest {
 
   @Test
   void reportsEveryProblemAtOnce() {
-    ManifestException e = fails("""
+    ManifestException e =
+        fails(
+            """
         experiments:
           - id: a
             type: gamma
@@ -166,8 +176,8 @@ class ManifestParserTest {
 
   @Test
   void reportsMissingFile() {
-    ManifestException e = assertThrows(ManifestException.class,
-        () -> parser.parse(dir.resolve("absent.yaml")));
+    ManifestException e =
+        assertThrows(ManifestException.class, () -> parser.parse(dir.resolve("absent.yaml")));
     assertTrue(e.getMessage().contains("absent.yaml"), e.getMessage());
   }
 }

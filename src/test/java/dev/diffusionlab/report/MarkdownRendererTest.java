@@ -35,16 +35,24 @@ class MarkdownRendererTest {
     TestProjects.write(entryDir.resolve("grid.png"), "png");
     TestProjects.write(entryDir.resolve("scores.csv"), "t,PSNR (dB)\n250,21.5\n500,\"1,5\"\n");
     ObjectNode json = JsonNodeFactory.instance.objectNode().put("profile", "quick").put("seed", 3);
-    CacheEntry entry = new CacheEntry(entryDir, "demo", "echo", "k", List.of(
-        new OutputRecord("grid.png", OutputKind.FIGURE, "", 3, ""),
-        new OutputRecord("scores.csv", OutputKind.TABLE, "", 10, ""),
-        new OutputRecord("model.bin", OutputKind.CHECKPOINT, "", 10, "")), json);
+    CacheEntry entry =
+        new CacheEntry(
+            entryDir,
+            "demo",
+            "echo",
+            "k",
+            List.of(
+                new OutputRecord("grid.png", OutputKind.FIGURE, "", 3, ""),
+                new OutputRecord("scores.csv", OutputKind.TABLE, "", 10, ""),
+                new OutputRecord("model.bin", OutputKind.CHECKPOINT, "", 10, "")),
+            json);
     data = new ReportData("T", "quick", Map.of("demo", entry), Map.of("broken", "boom"));
   }
 
   private String render(String markdown) {
     Path page = TestProjects.write(dir.resolve("content/page.md"), markdown);
-    return new MarkdownRenderer().render(PageSource.read(page), data, Set.of("page", "index"), new Assets());
+    return new MarkdownRenderer()
+        .render(PageSource.read(page), data, Set.of("page", "index"), new Assets());
   }
 
   private RenderException fails(String markdown) {
@@ -53,7 +61,10 @@ class MarkdownRendererTest {
 
   @Test
   void resolvesFiguresTablesMathAndPageLinks() {
-    Document html = Jsoup.parse(render("""
+    Document html =
+        Jsoup.parse(
+            render(
+                """
         # Title
 
         ![A grid](exp:demo/grid.png)
@@ -87,7 +98,9 @@ class MarkdownRendererTest {
   @Test
   void unknownOutputIsAnErrorListingTheOutputs() {
     RenderException e = fails("![x](exp:demo/nope.png)\n");
-    assertTrue(e.getMessage().contains("page.md:1: experiment 'demo' has no output 'nope.png'"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("page.md:1: experiment 'demo' has no output 'nope.png'"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("grid.png, scores.csv"), e.getMessage());
   }
 
@@ -102,10 +115,16 @@ class MarkdownRendererTest {
     assertTrue(fails("![x](exp:demo)\n").getMessage().contains("must have the form"));
     assertTrue(fails("![x](exp:../etc/passwd)\n").getMessage().contains("must have the form"));
     assertTrue(fails("```table\ndemo/scores.csv\n```\n").getMessage().contains("page.md:2"));
-    assertTrue(fails("```table\nexp:demo/grid.png\n```\n").getMessage().contains("not a CSV table"));
-    assertTrue(fails("```table\nexp:demo/scores.csv\ncolour: red\n```\n").getMessage()
-        .contains("unknown table option"));
-    assertTrue(fails("x\n\n$`\\nosuchcommand{1}`$\n").getMessage().contains("page.md:3: cannot parse TeX"));
+    assertTrue(
+        fails("```table\nexp:demo/grid.png\n```\n").getMessage().contains("not a CSV table"));
+    assertTrue(
+        fails("```table\nexp:demo/scores.csv\ncolour: red\n```\n")
+            .getMessage()
+            .contains("unknown table option"));
+    assertTrue(
+        fails("x\n\n$`\\nosuchcommand{1}`$\n")
+            .getMessage()
+            .contains("page.md:3: cannot parse TeX"));
     assertTrue(fails("[x](other.md)\n").getMessage().contains("link to page 'other.md'"));
   }
 

@@ -12,8 +12,8 @@ import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestParser;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,11 +67,15 @@ class KilledBuildTest {
 
   static BuildReport build(Path project) {
     ExperimentTypes types = new ExperimentTypes(List.of(new Slow()));
-    Manifest manifest = new ManifestParser(types.names()).parse(project.resolve("content/manifest.yaml"));
+    Manifest manifest =
+        new ManifestParser(types.names()).parse(project.resolve("content/manifest.yaml"));
     Plan plan = new Planner(types, project.resolve("content")).plan(manifest, "quick");
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-    return new Runner(new ResultsStore(project.resolve("results")), project.resolve("content"),
-        new ConsoleProgress(quiet, false, "")).build(plan, BuildOptions.all());
+    return new Runner(
+            new ResultsStore(project.resolve("results")),
+            project.resolve("content"),
+            new ConsoleProgress(quiet, false, ""))
+        .build(plan, BuildOptions.all());
   }
 
   /** Entry point of the child process that gets killed. */
@@ -82,13 +86,17 @@ class KilledBuildTest {
   @Test
   void killedRunLeavesNoEntryAndTheNextBuildRecomputes() throws Exception {
     TestProjects.write(project.resolve("content/manifest.yaml"), MANIFEST);
-    Process child = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Dslow.wait=true", "-cp", System.getProperty("java.class.path"),
-            KilledBuildTest.class.getName(), project.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dslow.wait=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KilledBuildTest.class.getName(),
+                project.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     Path slowDir = project.resolve("results/slow");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!startedMarkerExists(slowDir)) {
@@ -120,8 +128,11 @@ class KilledBuildTest {
 
   private static List<String> names(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("last-error.log"))
-          .sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals("last-error.log"))
+          .sorted()
+          .toList();
     }
   }
 }

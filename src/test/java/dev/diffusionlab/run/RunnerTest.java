@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,8 @@ class RunnerTest {
   private final TestTypes types = new TestTypes();
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
-  private static final String CHAIN = """
+  private static final String CHAIN =
+      """
       experiments:
         - id: up
           type: echo
@@ -51,7 +51,9 @@ class RunnerTest {
   }
 
   private Runner runner() {
-    return new Runner(new ResultsStore(project.resolve("results")), project.resolve("content"),
+    return new Runner(
+        new ResultsStore(project.resolve("results")),
+        project.resolve("content"),
         new ConsoleProgress(new PrintStream(console, true, StandardCharsets.UTF_8), false, ""));
   }
 
@@ -60,7 +62,11 @@ class RunnerTest {
   }
 
   private static Outcome outcome(BuildReport report, String id) {
-    return report.results().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow().outcome();
+    return report.results().stream()
+        .filter(r -> r.id().equals(id))
+        .findFirst()
+        .orElseThrow()
+        .outcome();
   }
 
   private String text(BuildReport report, String id) throws IOException {
@@ -89,7 +95,8 @@ class RunnerTest {
 
   @Test
   void failedExperimentLeavesNoEntryAndTheRestIsKept() {
-    String yaml = """
+    String yaml =
+        """
         experiments:
           - id: bad
             type: fail
@@ -142,7 +149,8 @@ class RunnerTest {
 
   @Test
   void resumableExperimentContinuesWhereItStopped() throws IOException {
-    String yaml = "experiments:\n  - id: train\n    type: resumable\n    params: {steps: 4, fail_at: 2}\n";
+    String yaml =
+        "experiments:\n  - id: train\n    type: resumable\n    params: {steps: 4, fail_at: 2}\n";
     BuildReport first = build(yaml);
     assertEquals(Outcome.FAILED, outcome(first, "train"));
     BuildReport second = build(yaml);
@@ -152,7 +160,8 @@ class RunnerTest {
 
   @Test
   void missingCheckpointIsRecomputedOnlyWhenADownstreamRunNeedsIt() throws IOException {
-    String yaml = """
+    String yaml =
+        """
         experiments:
           - id: model
             type: trainer
@@ -164,7 +173,7 @@ class RunnerTest {
     BuildReport first = build(yaml);
     Path checkpoint = first.entries().get("model").dir().resolve("model.bin");
     assertEquals("/model.bin\n", Files.readString(checkpoint.resolveSibling(".gitignore")));
-    Files.delete(checkpoint);  // as in a fresh clone, where checkpoints are not committed
+    Files.delete(checkpoint); // as in a fresh clone, where checkpoints are not committed
 
     BuildReport cached = build(yaml);
     assertEquals(2, cached.count(Outcome.CACHED), "figures alone suffice for the report");
@@ -177,15 +186,18 @@ class RunnerTest {
 
   @Test
   void onlyRunsTheSelectionAndItsDependencies() {
-    BuildReport report = runner().build(plan(CHAIN), new BuildOptions(Set.of("down"), Set.of(), false));
-    assertEquals(List.of("up", "down"), report.results().stream().map(ExperimentResult::id).toList());
+    BuildReport report =
+        runner().build(plan(CHAIN), new BuildOptions(Set.of("down"), Set.of(), false));
+    assertEquals(
+        List.of("up", "down"), report.results().stream().map(ExperimentResult::id).toList());
     assertEquals(0, types.runs("side"));
   }
 
   @Test
   void forceRecomputesACachedExperiment() {
     build(CHAIN);
-    BuildReport report = runner().build(plan(CHAIN), new BuildOptions(Set.of(), Set.of("side"), false));
+    BuildReport report =
+        runner().build(plan(CHAIN), new BuildOptions(Set.of(), Set.of("side"), false));
     assertEquals(Outcome.RAN, outcome(report, "side"));
     assertEquals(Outcome.CACHED, outcome(report, "up"));
     assertEquals(2, types.runs("side"));
@@ -193,8 +205,10 @@ class RunnerTest {
 
   @Test
   void rejectsUnknownIdsInOptions() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> runner().build(plan(CHAIN), new BuildOptions(Set.of("nope"), Set.of(), false)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> runner().build(plan(CHAIN), new BuildOptions(Set.of("nope"), Set.of(), false)));
     assertTrue(e.getMessage().contains("--only nope"), e.getMessage());
   }
 
@@ -236,7 +250,9 @@ class RunnerTest {
   @Test
   void keysIgnoreYamlKeyOrderButNotValues() {
     Plan a = plan(CHAIN);
-    Plan b = plan("""
+    Plan b =
+        plan(
+            """
         experiments:
           - params: {inputs: [up], text: b}
             depends_on: [up]
@@ -253,7 +269,8 @@ class RunnerTest {
       assertEquals(a.find(id).orElseThrow().key(), b.find(id).orElseThrow().key(), id);
     }
     Plan defaultsWritten = plan(CHAIN.replace("{text: c}", "{text: c, count: 1}"));
-    assertEquals(a.find("side").orElseThrow().key(), defaultsWritten.find("side").orElseThrow().key());
+    assertEquals(
+        a.find("side").orElseThrow().key(), defaultsWritten.find("side").orElseThrow().key());
     Plan seeded = plan(CHAIN.replace("{text: c}", "{text: c}\n    seed: 5"));
     assertNotEquals(a.find("side").orElseThrow().key(), seeded.find("side").orElseThrow().key());
   }
@@ -271,7 +288,8 @@ class RunnerTest {
 
   @Test
   void profileOverridesApplyByTypeThenById() {
-    String yaml = """
+    String yaml =
+        """
         profiles:
           quick:
             types: {echo: {count: 2}}
@@ -290,31 +308,47 @@ class RunnerTest {
 
   @Test
   void badParamsNameTheFieldAndLine() {
-    ManifestException wrongType = assertThrows(ManifestException.class, () -> plan(
-        "experiments:\n  - id: e\n    type: echo\n    params:\n      count: many\n"));
+    ManifestException wrongType =
+        assertThrows(
+            ManifestException.class,
+            () ->
+                plan("experiments:\n  - id: e\n    type: echo\n    params:\n      count: many\n"));
     assertTrue(wrongType.getMessage().contains("manifest.yaml:5:7"), wrongType.getMessage());
     assertTrue(wrongType.getMessage().contains("params.count"), wrongType.getMessage());
     assertTrue(wrongType.getMessage().contains("expected an integer"), wrongType.getMessage());
 
-    ManifestException unknown = assertThrows(ManifestException.class, () -> plan(
-        "experiments:\n  - id: e\n    type: echo\n    params:\n      colour: red\n"));
+    ManifestException unknown =
+        assertThrows(
+            ManifestException.class,
+            () ->
+                plan("experiments:\n  - id: e\n    type: echo\n    params:\n      colour: red\n"));
     assertTrue(unknown.getMessage().contains("unknown parameter 'colour'"), unknown.getMessage());
-    assertTrue(unknown.getMessage().contains("known parameters: count, inputs, text"), unknown.getMessage());
+    assertTrue(
+        unknown.getMessage().contains("known parameters: count, inputs, text"),
+        unknown.getMessage());
 
-    ManifestException invalid = assertThrows(ManifestException.class, () -> plan(
-        "experiments:\n  - id: e\n    type: echo\n    params: {count: -1}\n"));
-    assertTrue(invalid.getMessage().contains("params.count: must not be negative"), invalid.getMessage());
+    ManifestException invalid =
+        assertThrows(
+            ManifestException.class,
+            () -> plan("experiments:\n  - id: e\n    type: echo\n    params: {count: -1}\n"));
+    assertTrue(
+        invalid.getMessage().contains("params.count: must not be negative"), invalid.getMessage());
     assertTrue(invalid.getMessage().contains("manifest.yaml:4:"), invalid.getMessage());
 
-    ManifestException fraction = assertThrows(ManifestException.class, () -> plan(
-        "experiments:\n  - id: e\n    type: echo\n    params: {count: 1.5}\n"));
+    ManifestException fraction =
+        assertThrows(
+            ManifestException.class,
+            () -> plan("experiments:\n  - id: e\n    type: echo\n    params: {count: 1.5}\n"));
     assertTrue(fraction.getMessage().contains("params.count"), fraction.getMessage());
 
-    ManifestException profile = assertThrows(ManifestException.class, () -> {
-      Path file = TestProjects.write(project.resolve("content/manifest.yaml"), CHAIN);
-      Manifest manifest = new ManifestParser(types.registry().names()).parse(file);
-      new Planner(types.registry(), project.resolve("content")).plan(manifest, "fast");
-    });
+    ManifestException profile =
+        assertThrows(
+            ManifestException.class,
+            () -> {
+              Path file = TestProjects.write(project.resolve("content/manifest.yaml"), CHAIN);
+              Manifest manifest = new ManifestParser(types.registry().names()).parse(file);
+              new Planner(types.registry(), project.resolve("content")).plan(manifest, "fast");
+            });
     assertTrue(profile.getMessage().contains("unknown profile 'fast'"), profile.getMessage());
   }
 
@@ -325,5 +359,4 @@ class RunnerTest {
       throw new AssertionError(e);
     }
   }
-
 }

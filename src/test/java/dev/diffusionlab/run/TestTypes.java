@@ -62,7 +62,9 @@ final class TestTypes {
       runs.computeIfAbsent(ctx.id(), k -> new AtomicInteger()).incrementAndGet();
       StringBuilder text = new StringBuilder(p.text().repeat(p.count()) + " seed " + ctx.seed());
       for (String input : p.inputs()) {
-        text.append(" <").append(Files.readString(ctx.dependency(input).file("out.txt"))).append('>');
+        text.append(" <")
+            .append(Files.readString(ctx.dependency(input).file("out.txt")))
+            .append('>');
       }
       Files.writeString(ctx.output("out.txt", OutputKind.TABLE, "echo"), text);
       Files.writeString(ctx.workDir().resolve("scratch.tmp"), "not registered");
@@ -145,7 +147,8 @@ final class TestTypes {
         Files.writeString(state, Integer.toString(step + 1));
         log.append(step).append(' ');
       }
-      Files.writeString(ctx.output("log.txt", OutputKind.DATA, "steps run in the last attempt"), log);
+      Files.writeString(
+          ctx.output("log.txt", OutputKind.DATA, "steps run in the last attempt"), log);
       ctx.output("step.txt", OutputKind.DATA, "steps done");
     }
   }
@@ -176,7 +179,8 @@ final class TestTypes {
     public void run(EchoParams p, ExperimentContext ctx) throws Exception {
       runs.computeIfAbsent(ctx.id(), k -> new AtomicInteger()).incrementAndGet();
       Files.writeString(ctx.output("model.bin", OutputKind.CHECKPOINT, "weights"), p.text());
-      Files.writeString(ctx.output("out.txt", OutputKind.FIGURE, "a figure"), "trained " + p.text());
+      Files.writeString(
+          ctx.output("out.txt", OutputKind.FIGURE, "a figure"), "trained " + p.text());
     }
   }
 }
