@@ -26,8 +26,8 @@ public final class NoiseSchedule {
 
   /**
    * The cosine schedule ({@code squaredcos_cap_v2}) of Nichol and Dhariwal used by DeepFloyd IF:
-   * {@code abar(s) = cos^2((s + 0.008) / 1.008 * pi / 2)}, {@code beta_t = min(1 - abar((t+1)/T)
-   * / abar(t/T), 0.999)}.
+   * {@code abar(s) = cos^2((s + 0.008) / 1.008 * pi / 2)}, {@code beta_t = min(1 - abar((t+1)/T) /
+   * abar(t/T), 0.999)}.
    */
   public static NoiseSchedule squaredCosCapV2(int numTrainTimesteps) {
     float[] betas = new float[numTrainTimesteps];

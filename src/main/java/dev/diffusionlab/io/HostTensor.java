@@ -6,9 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
 /**
- * A float32 tensor held in Java memory, independent of any engine scope: what the npz and
- * PyTorch checkpoint readers return, so that prompt embeddings outlive the manager that first
- * used them.
+ * A float32 tensor held in Java memory, independent of any engine scope: what the npz and PyTorch
+ * checkpoint readers return, so that prompt embeddings outlive the manager that first used them.
  *
  * @param shape dimensions, outermost first
  * @param values row-major float32 values ({@code product(shape)} of them)

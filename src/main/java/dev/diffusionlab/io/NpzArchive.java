@@ -16,8 +16,8 @@ import java.util.zip.ZipFile;
 
 /**
  * Reads the float arrays of a NumPy {@code .npz} archive ({@code np.savez} or {@code
- * savez_compressed}): a zip of {@code .npy} files, each a magic string, a version, a header that
- * is a Python dict literal ({@code descr}, {@code fortran_order}, {@code shape}) and the data.
+ * savez_compressed}): a zip of {@code .npy} files, each a magic string, a version, a header that is
+ * a Python dict literal ({@code descr}, {@code fortran_order}, {@code shape}) and the data.
  */
 public final class NpzArchive {
   private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([fiub])(\\d+)'");
@@ -53,7 +53,9 @@ public final class NpzArchive {
       throws TensorFileException {
     String where = "array '" + name + "'";
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if (bytes.length < 10 || (bytes[0] & 0xff) != 0x93 || !new String(bytes, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
+    if (bytes.length < 10
+        || (bytes[0] & 0xff) != 0x93
+        || !new String(bytes, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
       throw new TensorFileException(file, where + " lacks the .npy magic string");
     }
     int major = bytes[6];
@@ -62,7 +64,8 @@ public final class NpzArchive {
     if (headerLength > b.remaining()) {
       throw new TensorFileException(file, where + " header runs past the end (truncated)");
     }
-    String header = new String(bytes, b.position(), (int) headerLength, StandardCharsets.ISO_8859_1);
+    String header =
+        new String(bytes, b.position(), (int) headerLength, StandardCharsets.ISO_8859_1);
     b.position(b.position() + (int) headerLength);
 
     Matcher descr = DESCR.matcher(header);

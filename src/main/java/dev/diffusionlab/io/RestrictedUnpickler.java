@@ -70,7 +70,9 @@ public final class RestrictedUnpickler {
    */
   public record StorageRef(String key, TensorDType dtype, long numel) {}
 
-  /** A tensor view of a storage, as {@code _rebuild_tensor_v2} describes it (offsets in elements). */
+  /**
+   * A tensor view of a storage, as {@code _rebuild_tensor_v2} describes it (offsets in elements).
+   */
   public record TensorRef(StorageRef storage, long offset, long[] shape, long[] stride) {}
 
   private static final Object MARK = new Object();
@@ -222,7 +224,8 @@ public final class RestrictedUnpickler {
   private Object reduce(Object callable, Tuple args) throws TensorFileException {
     if (!(callable instanceof Global g) || !CALLABLES.contains(g.qualified())) {
       throw new UnsafePickleException(
-          file, "pickle calls " + describe(callable) + "; only tensor rebuild functions may be called");
+          file,
+          "pickle calls " + describe(callable) + "; only tensor rebuild functions may be called");
     }
     List<Object> a = args.items();
     return switch (g.qualified()) {
@@ -308,7 +311,8 @@ public final class RestrictedUnpickler {
 
   private String readString(int length) throws TensorFileException {
     if (length < 0 || length > in.remaining()) {
-      throw new TensorFileException(file, "pickle string of " + length + " bytes runs past the end");
+      throw new TensorFileException(
+          file, "pickle string of " + length + " bytes runs past the end");
     }
     byte[] bytes = new byte[length];
     in.get(bytes);
@@ -331,7 +335,8 @@ public final class RestrictedUnpickler {
 
   private Object memoGet(long key) throws TensorFileException {
     if (!memo.containsKey(key)) {
-      throw new TensorFileException(file, "pickle refers to memo entry " + key + " before setting it");
+      throw new TensorFileException(
+          file, "pickle refers to memo entry " + key + " before setting it");
     }
     return memo.get(key);
   }

@@ -29,9 +29,9 @@ import java.util.Set;
  * each name to {@code {"dtype","shape","data_offsets":[begin,end]}} (plus {@code __metadata__}),
  * then the raw little-endian data that the offsets index.
  *
- * <p>The whole header is validated when the file is opened (sizes, dtypes, offsets inside the
- * data, no overlaps), so a truncated or malformed file fails here with a {@link
- * TensorFileException} instead of later inside the engine. Tensor data is read on demand.
+ * <p>The whole header is validated when the file is opened (sizes, dtypes, offsets inside the data,
+ * no overlaps), so a truncated or malformed file fails here with a {@link TensorFileException}
+ * instead of later inside the engine. Tensor data is read on demand.
  */
 public final class SafeTensors implements TensorStore {
   /** The safetensors reference implementation refuses headers above 100 MB; so do we. */
@@ -56,8 +56,8 @@ public final class SafeTensors implements TensorStore {
   /**
    * Opens and validates a safetensors file.
    *
-   * @throws TensorFileException if the file is too short, its header is not valid JSON, or an
-   *     entry has an unknown dtype, a bad shape, or offsets outside the data
+   * @throws TensorFileException if the file is too short, its header is not valid JSON, or an entry
+   *     has an unknown dtype, a bad shape, or offsets outside the data
    */
   public static SafeTensors open(Path file) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -146,7 +146,8 @@ public final class SafeTensors implements TensorStore {
   public float[] readFloats(String name) throws IOException {
     TensorInfo info = info(name);
     if (!info.dtype().isFloatingPoint() || info.byteLength() > Integer.MAX_VALUE) {
-      throw new TensorFileException(file, "tensor '" + name + "' is not a float tensor under 2 GiB");
+      throw new TensorFileException(
+          file, "tensor '" + name + "' is not a float tensor under 2 GiB");
     }
     ByteBuffer raw = readFully(file, channel, info.offset(), (int) info.byteLength());
     float[] values = new float[(int) info.numel()];

@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A state dict split over several safetensors shards, as Hugging Face writes large models: an
- * index JSON ({@code *.safetensors.index.json}) whose {@code weight_map} maps every tensor name to
- * the shard file (in the same folder) that holds it.
+ * A state dict split over several safetensors shards, as Hugging Face writes large models: an index
+ * JSON ({@code *.safetensors.index.json}) whose {@code weight_map} maps every tensor name to the
+ * shard file (in the same folder) that holds it.
  */
 public final class ShardedSafeTensors implements TensorStore {
   private final Map<String, SafeTensors> byName;

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * A tensor file (safetensors, npz, PyTorch checkpoint) that cannot be read: truncated, malformed,
- * of an unsupported kind, or asking for something unsafe. The message names the file and what in
- * it is wrong.
+ * of an unsupported kind, or asking for something unsafe. The message names the file and what in it
+ * is wrong.
  */
 public class TensorFileException extends IOException {
   private static final long serialVersionUID = 1L;

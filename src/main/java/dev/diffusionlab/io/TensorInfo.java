@@ -11,7 +11,8 @@ import java.util.Arrays;
  * @param offset the first byte of the data, from the start of the file
  * @param byteLength the number of bytes, {@code numel * dtype.byteSize()}
  */
-public record TensorInfo(String name, TensorDType dtype, long[] shape, long offset, long byteLength) {
+public record TensorInfo(
+    String name, TensorDType dtype, long[] shape, long offset, long byteLength) {
 
   public TensorInfo {
     shape = shape.clone();

@@ -61,12 +61,14 @@ public final class TorchCheckpoint {
       String prefix = null;
       for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
         String name = entry.getName();
-        if (name.endsWith("/data.pkl") && name.indexOf('/') == name.length() - "/data.pkl".length()) {
+        if (name.endsWith("/data.pkl")
+            && name.indexOf('/') == name.length() - "/data.pkl".length()) {
           prefix = name.substring(0, name.length() - "data.pkl".length());
         }
       }
       if (prefix == null) {
-        throw new TensorFileException(file, "zip archive without <name>/data.pkl: not a torch.save file");
+        throw new TensorFileException(
+            file, "zip archive without <name>/data.pkl: not a torch.save file");
       }
       ZipEntry byteorder = zip.getEntry(prefix + "byteorder");
       if (byteorder != null
@@ -103,7 +105,8 @@ public final class TorchCheckpoint {
     byte[] bytes = Files.readAllBytes(file);
     RestrictedUnpickler.Result magic = RestrictedUnpickler.load(file, bytes, 0);
     if (!LEGACY_MAGIC.equals(asBig(magic.value()))) {
-      throw new TensorFileException(file, "a pickle, but not a torch.save file (wrong magic number)");
+      throw new TensorFileException(
+          file, "a pickle, but not a torch.save file (wrong magic number)");
     }
     RestrictedUnpickler.Result protocol = RestrictedUnpickler.load(file, bytes, magic.end());
     if (!Long.valueOf(LEGACY_PROTOCOL).equals(protocol.value())) {
@@ -130,7 +133,8 @@ public final class TorchCheckpoint {
     for (Object key : keyList) {
       StorageRef s = byKey.get(String.valueOf(key));
       if (data.remaining() < 8 || s == null) {
-        throw new TensorFileException(file, "legacy storage " + key + " is missing or unreferenced");
+        throw new TensorFileException(
+            file, "legacy storage " + key + " is missing or unreferenced");
       }
       long count = data.getLong();
       long byteLength = count * s.dtype().byteSize();
@@ -217,7 +221,14 @@ public final class TorchCheckpoint {
     }
     if (numel > 0 && last >= storage.length) {
       throw new TensorFileException(
-          file, "tensor '" + name + "' reaches element " + last + " of a " + storage.length + "-element storage");
+          file,
+          "tensor '"
+              + name
+              + "' reaches element "
+              + last
+              + " of a "
+              + storage.length
+              + "-element storage");
     }
     float[] values = new float[(int) numel];
     for (int i = 0; i < values.length; i++) {

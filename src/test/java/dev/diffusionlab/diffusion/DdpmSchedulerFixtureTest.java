@@ -70,8 +70,8 @@ class DdpmSchedulerFixtureTest {
   }
 
   /**
-   * Compares a tensor computed through our own UNet. Its 1e-6 class deviation from diffusers
-   * grows through guidance (x15 at most) and, at t = 990, through x0 = (x - sqrt(1 - abar) eps) /
+   * Compares a tensor computed through our own UNet. Its 1e-6 class deviation from diffusers grows
+   * through guidance (x15 at most) and, at t = 990, through x0 = (x - sqrt(1 - abar) eps) /
    * sqrt(abar), where 1 / sqrt(abar) = 71, before the step scales it back down; so these get the
    * UNet's tolerance, scaled accordingly, rather than the scheduler's 2e-5.
    */
@@ -98,7 +98,11 @@ class DdpmSchedulerFixtureTest {
     System.out.printf(
         "alphas_cumprod: max abs error %.3e%n",
         Tensors.assertClose(
-            "alphas_cumprod", schedule.alphasCumprod(), cases.readFloats("alphas_cumprod"), ATOL, 0));
+            "alphas_cumprod",
+            schedule.alphasCumprod(),
+            cases.readFloats("alphas_cumprod"),
+            ATOL,
+            0));
   }
 
   @Test
@@ -114,7 +118,8 @@ class DdpmSchedulerFixtureTest {
     try (NDManager m = manager.newSubManager()) {
       NDArray v = tensor("v", m);
       for (JsonNode c : index.get("log_variance_cases")) {
-        NDArray logVariance = SCHEDULER.learnedLogVariance(v, c.get("t").asInt(), c.get("prev_t").asInt());
+        NDArray logVariance =
+            SCHEDULER.learnedLogVariance(v, c.get("t").asInt(), c.get("prev_t").asInt());
         check(c.get("tensor").asText(), logVariance);
       }
     }
@@ -157,8 +162,8 @@ class DdpmSchedulerFixtureTest {
   }
 
   /**
-   * IF's stage I loop with CFG on the tiny UNet: {@code eps_u + 7 (eps_c - eps_u)} on channels
-   * 0-2, the conditional variance channels 3-5, then a scheduler step with the stored noise.
+   * IF's stage I loop with CFG on the tiny UNet: {@code eps_u + 7 (eps_c - eps_u)} on channels 0-2,
+   * the conditional variance channels 3-5, then a scheduler step with the stored noise.
    *
    * @param fromReference start each step from the reference's previous sample, so each step is
    *     checked on its own; otherwise run the loop on our own samples
@@ -192,10 +197,17 @@ class DdpmSchedulerFixtureTest {
           if (fromReference) {
             NDArray exact =
                 SCHEDULER.step(
-                    tensor(step + ".guided", m), t, prevT, input, noise, THRESHOLD_RATIO, SAMPLE_MAX);
+                    tensor(step + ".guided", m),
+                    t,
+                    prevT,
+                    input,
+                    noise,
+                    THRESHOLD_RATIO,
+                    SAMPLE_MAX);
             check(step + ".x_prev", exact);
           }
-          NDArray next = SCHEDULER.step(guided, t, prevT, input, noise, THRESHOLD_RATIO, SAMPLE_MAX);
+          NDArray next =
+              SCHEDULER.step(guided, t, prevT, input, noise, THRESHOLD_RATIO, SAMPLE_MAX);
           check(step + ".x_prev", next, CHAINED_TOL, fromReference);
           next.attach(weights);
           x = next;

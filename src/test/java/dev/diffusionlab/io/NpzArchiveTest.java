@@ -24,11 +24,17 @@ class NpzArchiveTest {
   /** One .npy file: magic, version 1.0, padded header dict, little-endian data. */
   private static byte[] npy(String descr, boolean fortran, String shape, byte[] data) {
     String dict =
-        "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False")
-            + ", 'shape': " + shape + ", }";
+        "{'descr': '"
+            + descr
+            + "', 'fortran_order': "
+            + (fortran ? "True" : "False")
+            + ", 'shape': "
+            + shape
+            + ", }";
     int total = 10 + dict.length() + 1;
     String header = dict + " ".repeat((64 - total % 64) % 64) + "\n";
-    ByteBuffer b = ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
     b.putShort((short) header.length()).put(header.getBytes(StandardCharsets.US_ASCII)).put(data);
     return b.array();
@@ -57,8 +63,12 @@ class NpzArchiveTest {
 
   @Test
   void readsFloat32Float16AndFortranOrderArrays() throws IOException {
-    byte[] halves = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
-        .putShort((short) 0x3c00).putShort((short) 0x4000).array();
+    byte[] halves =
+        ByteBuffer.allocate(4)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putShort((short) 0x3c00)
+            .putShort((short) 0x4000)
+            .array();
     Path file =
         npz(
             Map.of(

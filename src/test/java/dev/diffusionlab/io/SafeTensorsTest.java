@@ -26,7 +26,8 @@ class SafeTensorsTest {
   /** A file with one header and raw data, written byte by byte as the format specifies. */
   private Path write(String name, String header, byte[] data) throws IOException {
     byte[] json = header.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(json.length).put(json).put(data);
     Path file = tmp.resolve(name);
     Files.write(file, b.array());
@@ -63,7 +64,8 @@ class SafeTensorsTest {
       assertArrayEquals(new long[] {1, 2}, b.getShape().getShape());
       assertArrayEquals(new float[] {1f, -5f}, b.toFloatArray());
       assertArrayEquals(
-          new float[] {1.5f, Float.intBitsToFloat(0x00010000)}, st.load("c", m, DataType.FLOAT32).toFloatArray());
+          new float[] {1.5f, Float.intBitsToFloat(0x00010000)},
+          st.load("c", m, DataType.FLOAT32).toFloatArray());
       NDArray half = st.load("b", m, DataType.FLOAT16);
       assertEquals(DataType.FLOAT16, half.getDataType());
       assertArrayEquals(new float[] {1f, -5f}, half.toType(DataType.FLOAT32, false).toFloatArray());
@@ -83,7 +85,8 @@ class SafeTensorsTest {
   void fp16FixtureFileEqualsRoundedFp32File() throws IOException {
     Path dir = Fixtures.dir("if-tiny");
     try (SafeTensors f32 = SafeTensors.open(dir.resolve("diffusion_pytorch_model.safetensors"));
-        SafeTensors f16 = SafeTensors.open(dir.resolve("diffusion_pytorch_model.fp16.safetensors"))) {
+        SafeTensors f16 =
+            SafeTensors.open(dir.resolve("diffusion_pytorch_model.fp16.safetensors"))) {
       assertEquals(591, f32.names().size());
       assertEquals(f32.names(), f16.names());
       float[] a = f32.readFloats("conv_in.weight");
@@ -164,16 +167,19 @@ class SafeTensorsTest {
   @Test
   void readsShardedStateDictThroughItsIndex() throws IOException {
     Path one =
-        write("model-00001-of-00002.safetensors",
+        write(
+            "model-00001-of-00002.safetensors",
             "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
             ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(3f).array());
-    write("model-00002-of-00002.safetensors",
+    write(
+        "model-00002-of-00002.safetensors",
         "{\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
         ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(4f).array());
     Path index = tmp.resolve("model.safetensors.index.json");
     Files.writeString(
         index,
-        "{\"metadata\":{},\"weight_map\":{\"a\":\"" + one.getFileName()
+        "{\"metadata\":{},\"weight_map\":{\"a\":\""
+            + one.getFileName()
             + "\",\"b\":\"model-00002-of-00002.safetensors\"}}");
     try (ShardedSafeTensors st = ShardedSafeTensors.open(index);
         NDManager m = NDManager.newBaseManager()) {

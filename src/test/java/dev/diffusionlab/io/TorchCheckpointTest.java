@@ -31,7 +31,8 @@ class TorchCheckpointTest {
     Path dir = Fixtures.dir("pth");
     Map<String, HostTensor> tensors = TorchCheckpoint.read(dir.resolve("prompt_embeds_small.pth"));
     JsonNode expected =
-        new ObjectMapper().readTree(Files.readString(dir.resolve("prompt_embeds_small.expected.json")));
+        new ObjectMapper()
+            .readTree(Files.readString(dir.resolve("prompt_embeds_small.expected.json")));
     assertEquals(
         List.of("", "a high quality photo", "an oil painting of an old man", "a rocket ship"),
         List.copyOf(tensors.keySet()));
@@ -93,12 +94,26 @@ class TorchCheckpointTest {
     return out.toByteArray();
   }
 
-  /** {@code pickle.dumps(Evil())} with {@code __reduce__ = (os.system, ("touch pwned",))}, proto 2. */
+  /**
+   * {@code pickle.dumps(Evil())} with {@code __reduce__ = (os.system, ("touch pwned",))}, proto 2.
+   */
   private static byte[] osSystemProtocol2(Path marker) {
     String command = "touch " + marker;
     return pickle(
-        0x80, 2, "cposix\nsystem\n", 'q', 0, 'X', command.length(), 0, 0, 0, command,
-        0x85, 'R', '.');
+        0x80,
+        2,
+        "cposix\nsystem\n",
+        'q',
+        0,
+        'X',
+        command.length(),
+        0,
+        0,
+        0,
+        command,
+        0x85,
+        'R',
+        '.');
   }
 
   @Test
@@ -115,7 +130,8 @@ class TorchCheckpointTest {
       Path file = zipCheckpoint("evil", evil);
       UnsafePickleException e =
           assertThrows(UnsafePickleException.class, () -> TorchCheckpoint.read(file));
-      assertTrue(e.getMessage().contains("os.system") || e.getMessage().contains("posix.system"),
+      assertTrue(
+          e.getMessage().contains("os.system") || e.getMessage().contains("posix.system"),
           e.getMessage());
       Files.delete(file);
     }
@@ -124,23 +140,25 @@ class TorchCheckpointTest {
 
   @Test
   void refusesReduceOfBuiltinsEval() throws IOException {
-    byte[] evil =
-        pickle(0x80, 2, "cbuiltins\neval\n", 'X', 3, 0, 0, 0, "1+1", 0x85, 'R', '.');
+    byte[] evil = pickle(0x80, 2, "cbuiltins\neval\n", 'X', 3, 0, 0, 0, "1+1", 0x85, 'R', '.');
     UnsafePickleException e =
-        assertThrows(UnsafePickleException.class, () -> TorchCheckpoint.read(zipCheckpoint("eval", evil)));
+        assertThrows(
+            UnsafePickleException.class, () -> TorchCheckpoint.read(zipCheckpoint("eval", evil)));
     assertTrue(e.getMessage().contains("builtins.eval"), e.getMessage());
     assertTrue(e.getMessage().contains("eval.pth"), e.getMessage());
   }
 
   @Test
   void refusesObjectBuildingOpcodesEvenWithAllowedGlobals() throws IOException {
-    byte[] build =
-        pickle(0x80, 2, "ccollections\nOrderedDict\n", ')', 'R', '}', 'b', '.');
-    assertThrows(UnsafePickleException.class, () -> TorchCheckpoint.read(zipCheckpoint("build", build)));
+    byte[] build = pickle(0x80, 2, "ccollections\nOrderedDict\n", ')', 'R', '}', 'b', '.');
+    assertThrows(
+        UnsafePickleException.class, () -> TorchCheckpoint.read(zipCheckpoint("build", build)));
     byte[] inst = pickle('(', "icollections\nOrderedDict\n", '.');
-    assertThrows(UnsafePickleException.class, () -> TorchCheckpoint.read(zipCheckpoint("inst", inst)));
+    assertThrows(
+        UnsafePickleException.class, () -> TorchCheckpoint.read(zipCheckpoint("inst", inst)));
     byte[] newobj = pickle(0x80, 2, "ccollections\nOrderedDict\n", ')', 0x81, '.');
-    assertThrows(UnsafePickleException.class, () -> TorchCheckpoint.read(zipCheckpoint("newobj", newobj)));
+    assertThrows(
+        UnsafePickleException.class, () -> TorchCheckpoint.read(zipCheckpoint("newobj", newobj)));
   }
 
   @Test

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Locates the shared reference fixtures, which live beside the repository ({@code
- * <repo>/../shared/fixtures}) and are not part of it. Tests fail, not skip, when they are absent:
- * a missing fixture must never look like a passing build.
+ * <repo>/../shared/fixtures}) and are not part of it. Tests fail, not skip, when they are absent: a
+ * missing fixture must never look like a passing build.
  */
 public final class Fixtures {
   private Fixtures() {}

@@ -24,7 +24,9 @@ public final class Tensors {
    */
   public static double assertClose(
       String what, float[] actual, float[] expected, double atol, double rtol) {
-    assertTrue(actual.length == expected.length, what + ": length " + actual.length + " != " + expected.length);
+    assertTrue(
+        actual.length == expected.length,
+        what + ": length " + actual.length + " != " + expected.length);
     for (int i = 0; i < expected.length; i++) {
       double diff = Math.abs((double) actual[i] - expected[i]);
       if (!(diff <= atol + rtol * Math.abs(expected[i]))) {
@@ -46,7 +48,12 @@ public final class Tensors {
 
   /** {@link #assertClose(String, float[], float[], double, double)} for an array and its shape. */
   public static double assertClose(
-      String what, NDArray actual, long[] expectedShape, float[] expected, double atol, double rtol) {
+      String what,
+      NDArray actual,
+      long[] expectedShape,
+      float[] expected,
+      double atol,
+      double rtol) {
     assertArrayEquals(expectedShape, actual.getShape().getShape(), what + ": shape");
     return assertClose(
         what, actual.toType(DataType.FLOAT32, false).toFloatArray(), expected, atol, rtol);

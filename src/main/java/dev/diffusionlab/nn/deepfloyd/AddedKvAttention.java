@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.Shape;
  * diffusers' {@code Attention} with {@code added_kv_proj_dim} run by {@code AttnAddedKVProcessor}:
  * self-attention over the spatial tokens whose keys and values are prefixed by projections of the
  * text states (text tokens first). The text states pass {@code norm_cross}, a GroupNorm with 32
- * groups whatever {@code norm_num_groups} says; the spatial tokens pass {@code group_norm}.
- * Softmax runs in float32 ({@code upcast_softmax}); the residual is the un-normed input.
+ * groups whatever {@code norm_num_groups} says; the spatial tokens pass {@code group_norm}. Softmax
+ * runs in float32 ({@code upcast_softmax}); the residual is the un-normed input.
  */
 final class AddedKvAttention {
   /** diffusers hard-codes 32 groups for {@code norm_cross}. */
@@ -31,7 +31,11 @@ final class AddedKvAttention {
       ParameterSource params, String prefix, long channels, long headDim, BlockSettings s) {
     if (channels % headDim != 0) {
       throw new IllegalArgumentException(
-          prefix + ": " + channels + " channels are not a multiple of attention_head_dim " + headDim);
+          prefix
+              + ": "
+              + channels
+              + " channels are not a multiple of attention_head_dim "
+              + headDim);
     }
     this.heads = (int) (channels / headDim);
     this.headDim = headDim;
@@ -61,12 +65,14 @@ final class AddedKvAttention {
     NDArray textNormed = normCross.forward(text.transpose(0, 2, 1)).transpose(0, 2, 1);
 
     NDArray query = splitHeads(toQ.forward(tokens));
-    NDArray key = splitHeads(addKProj.forward(textNormed)).concat(splitHeads(toK.forward(tokens)), 2);
+    NDArray key =
+        splitHeads(addKProj.forward(textNormed)).concat(splitHeads(toK.forward(tokens)), 2);
     NDArray value =
         splitHeads(addVProj.forward(textNormed)).concat(splitHeads(toV.forward(tokens)), 2);
 
     NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).mul(scale);
-    NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(x.getDataType(), false);
+    NDArray probs =
+        scores.toType(DataType.FLOAT32, false).softmax(-1).toType(x.getDataType(), false);
     NDArray attended = probs.matMul(value).transpose(0, 2, 1, 3).reshape(n, -1, heads * headDim);
     NDArray out = toOut.forward(attended).transpose(0, 2, 1).reshape(shape);
     return out.add(x);

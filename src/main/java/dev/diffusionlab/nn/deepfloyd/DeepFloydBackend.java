@@ -20,10 +20,10 @@ import java.util.Set;
  * Opens the {@code deepfloyd} backend: finds IF stage I's {@code unet/} folder, builds the UNet
  * from its config.json, loads its safetensors weights and the precomputed prompt embeddings.
  *
- * <p>Memory: weights are float32 on the CPU (4 bytes per parameter) and float16 on a GPU (2
- * bytes). IF-I-M (about 0.4 B parameters) needs about 1.6 GB of RAM on the CPU, IF-I-L (about
- * 0.9 B) about 3.6 GB, IF-I-XL (4.3 B) about 17.2 GB, plus activations (well under 1 GB at
- * 64×64, batch 2); give the JVM at least that much direct memory. On a GPU: 0.8, 1.8 and 8.6 GB.
+ * <p>Memory: weights are float32 on the CPU (4 bytes per parameter) and float16 on a GPU (2 bytes).
+ * IF-I-M (about 0.4 B parameters) needs about 1.6 GB of RAM on the CPU, IF-I-L (about 0.9 B) about
+ * 3.6 GB, IF-I-XL (4.3 B) about 17.2 GB, plus activations (well under 1 GB at 64×64, batch 2); give
+ * the JVM at least that much direct memory. On a GPU: 0.8, 1.8 and 8.6 GB.
  */
 public final class DeepFloydBackend {
   /** The model used when the manifest names none. */
@@ -35,8 +35,8 @@ public final class DeepFloydBackend {
    * What the manifest says about the backend.
    *
    * @param modelId Hugging Face id, e.g. {@code DeepFloyd/IF-I-M-v1.0}
-   * @param weightsFolder a folder holding {@code unet/} (or the unet folder), or null to search
-   *     the Hugging Face cache
+   * @param weightsFolder a folder holding {@code unet/} (or the unet folder), or null to search the
+   *     Hugging Face cache
    * @param embeddingsFile precomputed T5 embeddings (.pth, .safetensors or .npz)
    * @param device where to compute ({@code Device.cpu()} or a GPU)
    */
@@ -53,7 +53,8 @@ public final class DeepFloydBackend {
     if (!Files.isRegularFile(settings.embeddingsFile())) {
       throw WeightsUnavailableException.embeddings(settings.modelId(), settings.embeddingsFile());
     }
-    return load(unet, PrecomputedPromptEmbeddings.read(settings.embeddingsFile()), settings.device());
+    return load(
+        unet, PrecomputedPromptEmbeddings.read(settings.embeddingsFile()), settings.device());
   }
 
   /**
@@ -76,7 +77,10 @@ public final class DeepFloydBackend {
         throw new InvalidModelConfigException(
             unetFolder.resolve("config.json"),
             "(architecture)",
-            "does not use " + unused.size() + " tensors of the weights, e.g. " + unused.iterator().next());
+            "does not use "
+                + unused.size()
+                + " tensors of the weights, e.g. "
+                + unused.iterator().next());
       }
       return new DeepFloydDenoiser(manager, unet, schedule(unetFolder), prompts, dataType);
     } catch (IOException | RuntimeException e) {
@@ -107,14 +111,15 @@ public final class DeepFloydBackend {
   }
 
   /**
-   * The training schedule from {@code scheduler/scheduler_config.json} beside the unet folder (or
-   * a {@code scheduler_config.json} inside it); IF's squaredcos_cap_v2 over 1000 steps if absent.
+   * The training schedule from {@code scheduler/scheduler_config.json} beside the unet folder (or a
+   * {@code scheduler_config.json} inside it); IF's squaredcos_cap_v2 over 1000 steps if absent.
    */
   static NoiseSchedule schedule(Path unetFolder) throws IOException {
     Path parent = unetFolder.toAbsolutePath().getParent();
     for (Path file :
         List.of(
-            parent == null ? unetFolder.resolve("scheduler_config.json")
+            parent == null
+                ? unetFolder.resolve("scheduler_config.json")
                 : parent.resolve("scheduler").resolve("scheduler_config.json"),
             unetFolder.resolve("scheduler_config.json"))) {
       if (Files.isRegularFile(file)) {

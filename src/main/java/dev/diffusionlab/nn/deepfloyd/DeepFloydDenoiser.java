@@ -45,18 +45,32 @@ public final class DeepFloydDenoiser implements Denoiser {
     long n = noisy.getShape().get(0);
     if (timesteps.length != n || promptEmbeds.getShape().get(0) != n) {
       throw new IllegalArgumentException(
-          "batch mismatch: x_t " + noisy.getShape() + ", " + timesteps.length + " timesteps, "
-              + "embeddings " + promptEmbeds.getShape());
+          "batch mismatch: x_t "
+              + noisy.getShape()
+              + ", "
+              + timesteps.length
+              + " timesteps, "
+              + "embeddings "
+              + promptEmbeds.getShape());
     }
     long width = promptEmbeds.getShape().get(promptEmbeds.getShape().dimension() - 1);
     if (width != unet.config().encoderHidDim()) {
       throw new IllegalArgumentException(
-          "prompt embeddings are " + width + " wide but the UNet expects encoder_hid_dim "
-              + unet.config().encoderHidDim() + " (T5-XXL: 4096)");
+          "prompt embeddings are "
+              + width
+              + " wide but the UNet expects encoder_hid_dim "
+              + unet.config().encoderHidDim()
+              + " (T5-XXL: 4096)");
     }
     for (int t : timesteps) {
       if (t < 0 || t >= schedule.numTrainTimesteps()) {
-        throw new IllegalArgumentException("timestep " + t + " outside [0, " + schedule.numTrainTimesteps() + ") in " + Arrays.toString(timesteps));
+        throw new IllegalArgumentException(
+            "timestep "
+                + t
+                + " outside [0, "
+                + schedule.numTrainTimesteps()
+                + ") in "
+                + Arrays.toString(timesteps));
       }
     }
     Device device = manager.getDevice();

@@ -48,7 +48,8 @@ public final class IfBenchmark {
     Device device = Device.cpu();
     Path tiny = findTinyFixture();
     if (tiny == null) {
-      System.out.println("if-tiny fixture not found (shared/fixtures/if-tiny above the working dir)");
+      System.out.println(
+          "if-tiny fixture not found (shared/fixtures/if-tiny above the working dir)");
     } else {
       benchmark("if-tiny (fixture)", tiny, device);
     }
@@ -63,7 +64,8 @@ public final class IfBenchmark {
       }
     }
     for (Path folder : folders) {
-      Path unet = IfModelLocator.isUnetFolder(folder.resolve("unet")) ? folder.resolve("unet") : folder;
+      Path unet =
+          IfModelLocator.isUnetFolder(folder.resolve("unet")) ? folder.resolve("unet") : folder;
       benchmark(unet.toString(), unet, device);
     }
   }
@@ -73,7 +75,9 @@ public final class IfBenchmark {
     long loadStart = System.nanoTime();
     HostTensor empty =
         new HostTensor(
-            new long[] {77, config.encoderHidDim()}, new float[77 * config.encoderHidDim()], TensorDType.F32);
+            new long[] {77, config.encoderHidDim()},
+            new float[77 * config.encoderHidDim()],
+            TensorDType.F32);
     try (DeepFloydDenoiser denoiser =
         DeepFloydBackend.load(
             unetFolder, PrecomputedPromptEmbeddings.of(unetFolder, Map.of("", empty)), device)) {

@@ -10,11 +10,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Finds a DeepFloyd IF model folder on disk: a folder named in the manifest (the model root
- * holding {@code unet/}, or the {@code unet/} folder itself), else the Hugging Face cache ({@code
+ * Finds a DeepFloyd IF model folder on disk: a folder named in the manifest (the model root holding
+ * {@code unet/}, or the {@code unet/} folder itself), else the Hugging Face cache ({@code
  * $HF_HUB_CACHE}, {@code $HF_HOME/hub}, {@code ~/.cache/huggingface/hub}) laid out as {@code
- * models--DeepFloyd--IF-I-XL-v1.0/snapshots/<rev>/unet/}, preferring the revision {@code
- * refs/main} points at.
+ * models--DeepFloyd--IF-I-XL-v1.0/snapshots/<rev>/unet/}, preferring the revision {@code refs/main}
+ * points at.
  *
  * @param env the environment variables to consult (normally {@code System.getenv()})
  * @param home the user's home folder
@@ -91,7 +91,11 @@ public record IfModelLocator(Map<String, String> env, Path home) {
         }
       }
       try (Stream<Path> revisions = Files.list(snapshots)) {
-        return revisions.sorted().map(r -> r.resolve("unet")).filter(IfModelLocator::isUnetFolder).findFirst();
+        return revisions
+            .sorted()
+            .map(r -> r.resolve("unet"))
+            .filter(IfModelLocator::isUnetFolder)
+            .findFirst();
       }
     } catch (IOException e) {
       return Optional.empty();

@@ -12,11 +12,11 @@ import java.util.List;
  * DeepFloyd IF stage I's UNet ({@code UNet2DConditionModel} as diffusers configures it for IF),
  * built from a {@link UNetConfig} with parameters from a {@link ParameterSource}.
  *
- * <p>Data flow: sinusoidal timestep features → {@code time_embedding}; the raw T5 states are
- * pooled by {@code add_embedding} and added to it ({@code emb}, given to every resnet), and
- * projected by {@code encoder_hid_proj} to the width every cross-attention uses. Then {@code
- * conv_in}, the down blocks (collecting skips), the mid block, the up blocks (consuming skips),
- * GroupNorm, GELU and {@code conv_out} to 6 channels (noise, learned-range variance).
+ * <p>Data flow: sinusoidal timestep features → {@code time_embedding}; the raw T5 states are pooled
+ * by {@code add_embedding} and added to it ({@code emb}, given to every resnet), and projected by
+ * {@code encoder_hid_proj} to the width every cross-attention uses. Then {@code conv_in}, the down
+ * blocks (collecting skips), the mid block, the up blocks (consuming skips), GroupNorm, GELU and
+ * {@code conv_out} to 6 channels (noise, learned-range variance).
  */
 public final class IfUNet {
   private final UNetConfig config;

@@ -37,8 +37,8 @@ public final class PrecomputedPromptEmbeddings implements PromptEmbeddings {
   /**
    * Reads an embeddings file, choosing the format by its extension.
    *
-   * @throws TensorFileException if the file is malformed, unsafe, empty, or its tensors are not
-   *     all [1, L, E] / [L, E] of one shape
+   * @throws TensorFileException if the file is malformed, unsafe, empty, or its tensors are not all
+   *     [1, L, E] / [L, E] of one shape
    */
   public static PrecomputedPromptEmbeddings read(Path file) throws IOException {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -47,7 +47,8 @@ public final class PrecomputedPromptEmbeddings implements PromptEmbeddings {
       raw = new LinkedHashMap<>();
       try (SafeTensors st = SafeTensors.open(file)) {
         for (String key : st.names()) {
-          raw.put(key, new HostTensor(st.info(key).shape(), st.readFloats(key), st.info(key).dtype()));
+          raw.put(
+              key, new HostTensor(st.info(key).shape(), st.readFloats(key), st.info(key).dtype()));
         }
       }
     } else if (name.endsWith(".npz")) {
@@ -77,14 +78,21 @@ public final class PrecomputedPromptEmbeddings implements PromptEmbeddings {
       if (shape.length != 2) {
         throw new TensorFileException(
             source,
-            "embedding of prompt '" + e.getKey() + "' has shape "
-                + Arrays.toString(e.getValue().shape()) + "; expected [1, L, E] or [L, E]");
+            "embedding of prompt '"
+                + e.getKey()
+                + "' has shape "
+                + Arrays.toString(e.getValue().shape())
+                + "; expected [1, L, E] or [L, E]");
       }
       if (common != null && !Arrays.equals(common, shape)) {
         throw new TensorFileException(
             source,
-            "prompt '" + e.getKey() + "' has shape " + Arrays.toString(shape)
-                + " but others have " + Arrays.toString(common));
+            "prompt '"
+                + e.getKey()
+                + "' has shape "
+                + Arrays.toString(shape)
+                + " but others have "
+                + Arrays.toString(common));
       }
       common = shape;
       HostTensor t = e.getValue();

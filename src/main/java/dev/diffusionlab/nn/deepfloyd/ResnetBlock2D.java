@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 
 /**
- * diffusers' {@code ResnetBlock2D} with {@code time_embedding_norm="scale_shift"} and GELU:
- * {@code h = conv1(resample(gelu(norm1(x))))}, {@code (scale, shift) =
- * time_emb_proj(gelu(temb))}, {@code h = conv2(gelu(norm2(h) (1 + scale) + shift))}, output
- * {@code (shortcut(resample(x)) + h) / outputScaleFactor}.
+ * diffusers' {@code ResnetBlock2D} with {@code time_embedding_norm="scale_shift"} and GELU: {@code
+ * h = conv1(resample(gelu(norm1(x))))}, {@code (scale, shift) = time_emb_proj(gelu(temb))}, {@code
+ * h = conv2(gelu(norm2(h) (1 + scale) + shift))}, output {@code (shortcut(resample(x)) + h) /
+ * outputScaleFactor}.
  */
 final class ResnetBlock2D {
   private final long outChannels;
@@ -39,7 +39,8 @@ final class ResnetBlock2D {
         new Linear(params, prefix + ".time_emb_proj", settings.tembChannels(), 2 * out);
     this.norm2 = new GroupNorm(params, prefix + ".norm2", settings.groups(), out, settings.eps());
     this.conv2 = new Conv2d(params, prefix + ".conv2", out, out, 3);
-    this.convShortcut = in == out ? null : new Conv2d(params, prefix + ".conv_shortcut", in, out, 1);
+    this.convShortcut =
+        in == out ? null : new Conv2d(params, prefix + ".conv_shortcut", in, out, 1);
   }
 
   /**

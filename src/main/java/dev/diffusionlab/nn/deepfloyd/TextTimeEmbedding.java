@@ -5,10 +5,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * diffusers' {@code TextTimeEmbedding} ({@code addition_embed_type="text"}): LayerNorm, then
- * {@code AttentionPooling} of the raw text states into one vector, a projection to the time
- * embedding width and a second LayerNorm. The pooling's class token is the token mean plus a
- * learned positional embedding; it is prepended, and only its own query is used.
+ * diffusers' {@code TextTimeEmbedding} ({@code addition_embed_type="text"}): LayerNorm, then {@code
+ * AttentionPooling} of the raw text states into one vector, a projection to the time embedding
+ * width and a second LayerNorm. The pooling's class token is the token mean plus a learned
+ * positional embedding; it is prepended, and only its own query is used.
  */
 final class TextTimeEmbedding {
   private final int heads;
@@ -30,7 +30,8 @@ final class TextTimeEmbedding {
     this.heads = heads;
     this.width = encoderDim;
     this.norm1 = new LayerNorm(params, prefix + ".norm1", encoderDim);
-    this.positionalEmbedding = params.parameter(prefix + ".pool.positional_embedding", 1, encoderDim);
+    this.positionalEmbedding =
+        params.parameter(prefix + ".pool.positional_embedding", 1, encoderDim);
     this.kProj = new Linear(params, prefix + ".pool.k_proj", encoderDim, encoderDim);
     this.qProj = new Linear(params, prefix + ".pool.q_proj", encoderDim, encoderDim);
     this.vProj = new Linear(params, prefix + ".pool.v_proj", encoderDim, encoderDim);

@@ -32,7 +32,8 @@ final class TimestepFeatures {
     NDArray exponent =
         timesteps.getManager().arange(0f, half, 1f, DataType.FLOAT32).mul((float) -Math.log(10000));
     NDArray frequencies = exponent.div(half - freqShift).exp();
-    NDArray args = timesteps.toType(DataType.FLOAT32, false).expandDims(1).mul(frequencies.expandDims(0));
+    NDArray args =
+        timesteps.toType(DataType.FLOAT32, false).expandDims(1).mul(frequencies.expandDims(0));
     NDArray sin = args.sin();
     NDArray cos = args.cos();
     return flipSinToCos ? cos.concat(sin, 1) : sin.concat(cos, 1);

@@ -114,7 +114,8 @@ public record UNetConfig(
     try {
       root = new ObjectMapper().readTree(Files.readString(file));
     } catch (JsonProcessingException e) {
-      throw new InvalidModelConfigException(file, "(root)", "is not valid JSON: " + e.getOriginalMessage());
+      throw new InvalidModelConfigException(
+          file, "(root)", "is not valid JSON: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) {
       throw new InvalidModelConfigException(file, "(root)", "must be a JSON object");
@@ -137,7 +138,11 @@ public record UNetConfig(
           throw new InvalidModelConfigException(
               file,
               required.getKey(),
-              "is " + v + "; only \"" + required.getValue() + "\" (DeepFloyd IF stage I) is supported");
+              "is "
+                  + v
+                  + "; only \""
+                  + required.getValue()
+                  + "\" (DeepFloyd IF stage I) is supported");
         }
       }
       for (String off : MUST_BE_OFF) {
@@ -154,7 +159,9 @@ public record UNetConfig(
       checkTypes("down_block_types", down, RESNET_DOWN, ATTN_DOWN);
       checkTypes("up_block_types", up, RESNET_UP, ATTN_UP);
       int timeEmbedDim =
-          root.hasNonNull("time_embedding_dim") ? integer("time_embedding_dim") : 4 * channels.get(0);
+          root.hasNonNull("time_embedding_dim")
+              ? integer("time_embedding_dim")
+              : 4 * channels.get(0);
       int encoderHidDim = integer("encoder_hid_dim");
       return new UNetConfig(
           integer("in_channels"),
@@ -227,7 +234,8 @@ public record UNetConfig(
       }
       for (JsonNode e : v) {
         if (!e.isIntegralNumber() || e.asInt() <= 0) {
-          throw new InvalidModelConfigException(file, name, "must hold positive integers, not " + v);
+          throw new InvalidModelConfigException(
+              file, name, "must hold positive integers, not " + v);
         }
         values.add(e.asInt());
       }

@@ -6,9 +6,9 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * An up block: {@code ResnetUpsampleBlock2D} or {@code SimpleCrossAttnUpBlock2D}. Each resnet
- * first concatenates the newest skip tensor on the channel axis; an optional last resnet doubles
- * the resolution.
+ * An up block: {@code ResnetUpsampleBlock2D} or {@code SimpleCrossAttnUpBlock2D}. Each resnet first
+ * concatenates the newest skip tensor on the channel axis; an optional last resnet doubles the
+ * resolution.
  */
 final class UpBlock {
   private final int index;

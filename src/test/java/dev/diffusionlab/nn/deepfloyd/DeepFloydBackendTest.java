@@ -36,8 +36,13 @@ class DeepFloydBackendTest {
     float[] all = cases.readFloats("case4.encoder_hidden_states");
     int row = 77 * 48;
     Map<String, HostTensor> raw = new LinkedHashMap<>();
-    raw.put("first", new HostTensor(new long[] {1, 77, 48}, Arrays.copyOfRange(all, 0, row), TensorDType.F32));
-    raw.put("second", new HostTensor(new long[] {77, 48}, Arrays.copyOfRange(all, row, 2 * row), TensorDType.F32));
+    raw.put(
+        "first",
+        new HostTensor(new long[] {1, 77, 48}, Arrays.copyOfRange(all, 0, row), TensorDType.F32));
+    raw.put(
+        "second",
+        new HostTensor(
+            new long[] {77, 48}, Arrays.copyOfRange(all, row, 2 * row), TensorDType.F32));
     return PrecomputedPromptEmbeddings.of(Path.of("case4"), raw);
   }
 
@@ -51,7 +56,8 @@ class DeepFloydBackendTest {
         assertEquals(3, denoiser.channels());
         assertEquals(32, denoiser.imageSize());
         assertArrayEquals(
-            NoiseSchedule.squaredCosCapV2(1000).alphasCumprod(), denoiser.schedule().alphasCumprod());
+            NoiseSchedule.squaredCosCapV2(1000).alphasCumprod(),
+            denoiser.schedule().alphasCumprod());
         assertEquals(List.of("first", "second"), denoiser.prompts().prompts());
         NDArray embeds =
             NDArrays.stack(
@@ -62,12 +68,19 @@ class DeepFloydBackendTest {
         assertEquals(m, out.getManager());
         double err =
             Tensors.assertClose(
-                "case4 via Denoiser", out, new long[] {2, 6, 32, 32}, cases.readFloats("case4.out"), 1e-4, 1e-4);
+                "case4 via Denoiser",
+                out,
+                new long[] {2, 6, 32, 32},
+                cases.readFloats("case4.out"),
+                1e-4,
+                1e-4);
         System.out.printf("case4 through DeepFloydDenoiser: max abs error %.3e%n", err);
 
         NDArray narrow = m.zeros(new Shape(2, 77, 32));
         IllegalArgumentException e =
-            assertThrows(IllegalArgumentException.class, () -> denoiser.predict(x, new int[] {1, 2}, narrow));
+            assertThrows(
+                IllegalArgumentException.class,
+                () -> denoiser.predict(x, new int[] {1, 2}, narrow));
         assertTrue(e.getMessage().contains("encoder_hid_dim 48"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> denoiser.prompts().embed("unknown", m));
       }
@@ -113,7 +126,8 @@ class DeepFloydBackendTest {
     assertTrue(e.getMessage().contains("license"), e.getMessage());
     assertTrue(e.getMessage().contains(".cache/huggingface/hub"), e.getMessage());
     assertEquals(
-        List.of(tmp.resolve(".cache/huggingface/hub/models--DeepFloyd--IF-I-XL-v1.0")), e.searched());
+        List.of(tmp.resolve(".cache/huggingface/hub/models--DeepFloyd--IF-I-XL-v1.0")),
+        e.searched());
 
     assertThrows(
         WeightsUnavailableException.class, () -> locator.unetFolder("DeepFloyd/IF-I-M-v1.0", tmp));
@@ -128,7 +142,10 @@ class DeepFloydBackendTest {
             () ->
                 DeepFloydBackend.open(
                     new DeepFloydBackend.Settings(
-                        "DeepFloyd/IF-I-XL-v1.0", dir, tmp.resolve("prompt_embeds_dict.pth"), Device.cpu())));
+                        "DeepFloyd/IF-I-XL-v1.0",
+                        dir,
+                        tmp.resolve("prompt_embeds_dict.pth"),
+                        Device.cpu())));
     assertTrue(e.getMessage().contains("prompt_embeds_dict.pth"), e.getMessage());
   }
 

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Java UNet against diffusers' outputs on the if-tiny fixture (same block structure as
- * IF-I-XL, tiny sizes): every case, case 1's intermediates, and the fp16 weight file.
+ * The Java UNet against diffusers' outputs on the if-tiny fixture (same block structure as IF-I-XL,
+ * tiny sizes): every case, case 1's intermediates, and the fp16 weight file.
  */
 class IfUNetFixtureTest {
   private static final double ATOL = 1e-4;
@@ -53,8 +53,7 @@ class IfUNetFixtureTest {
   private static IfUNet load(String weightsFile, NDManager owner) throws IOException {
     UNetConfig config = UNetConfig.read(dir.resolve("config.json"));
     try (SafeTensors weights = SafeTensors.open(dir.resolve(weightsFile))) {
-      StoreParameters params =
-          new StoreParameters(weights, weightsFile, owner, DataType.FLOAT32);
+      StoreParameters params = new StoreParameters(weights, weightsFile, owner, DataType.FLOAT32);
       IfUNet unet = new IfUNet(config, params);
       assertEquals(Set.of(), params.unusedNames(), "every tensor in the file is used");
       return unet;

@@ -31,7 +31,9 @@ class IfXlParameterShapesTest {
       }
     }
     Map<String, String> actual = new TreeMap<>();
-    recorder.shapes().forEach((name, shape) -> actual.put(name, Arrays.toString(shape).replace(" ", "")));
+    recorder
+        .shapes()
+        .forEach((name, shape) -> actual.put(name, Arrays.toString(shape).replace(" ", "")));
 
     assertEquals(775, expected.size(), "reference key count");
     assertEquals(expected, actual);
