@@ -58,7 +58,7 @@ public final class DdpmScheduler {
    * @param modelOutput shape [N, 2C, H, W] (noise, variance) as a {@link Denoiser} returns
    * @param noisy x_t, shape [N, C, H, W]
    * @param noise standard normal noise of x_t's shape for v_sigma, unused when prevT < 0
-   * @param thresholdRatio dynamic thresholding quantile (IF: 0.995 of |x0|), or <= 0 to skip
+   * @param thresholdRatio dynamic thresholding quantile of |x0| (IF: 0.95), or <= 0 to skip
    * @param sampleMaxValue the largest threshold (IF: 1.5)
    * @return x_prevT, shape [N, C, H, W]
    */
