@@ -98,7 +98,8 @@ final class BuildCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf(
         Locale.ROOT,
-        "%d experiments: %d cached, %d ran, %d failed, %d skipped; %d pages in %s (%.1f s)%n",
+        "%d experiments: %d cached, %d ran, %d failed, %d skipped, %d unavailable; %d pages in %s"
+            + " (%.1f s)%n",
         report.results().size(),
         report.count(Outcome.CACHED),
         report.count(Outcome.RAN),

@@ -21,6 +21,8 @@ public record ExperimentResult(
     FAILED,
     /** Not run because a dependency failed. */
     SKIPPED,
+    /** Could not run because something it needs from outside the project is absent. */
+    UNAVAILABLE,
     /** Would run (dry run). */
     WOULD_RUN
   }

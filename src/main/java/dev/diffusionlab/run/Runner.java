@@ -3,6 +3,7 @@ package dev.diffusionlab.run;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diffusionlab.experiments.ExperimentType;
+import dev.diffusionlab.experiments.ResourceUnavailableException;
 import dev.diffusionlab.run.ExperimentResult.Outcome;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -150,6 +152,7 @@ public final class Runner {
     List<ExperimentResult> results = new ArrayList<>();
     Map<String, CacheEntry> finished = new HashMap<>();
     Set<String> broken = new LinkedHashSet<>();
+    Map<String, String> unavailable = new HashMap<>();
     int index = 0;
     int runCount = toRun.size();
     for (PlannedExperiment e : selected) {
@@ -162,13 +165,20 @@ public final class Runner {
         continue;
       }
       index++;
+      List<String> unavailableDeps =
+          e.dependsOn().stream().filter(unavailable::containsKey).toList();
+      if (!unavailableDeps.isEmpty()) {
+        String detail = unavailable.get(unavailableDeps.get(0));
+        unavailable.put(e.id(), detail);
+        results.add(new ExperimentResult(e.id(), Outcome.UNAVAILABLE, detail, Optional.empty(), 0));
+        continue;
+      }
       List<String> failedDeps = e.dependsOn().stream().filter(broken::contains).toList();
       if (!failedDeps.isEmpty()) {
         broken.add(e.id());
         String detail = "skipped: dependency " + String.join(", ", failedDeps) + " failed";
         console.log(String.format(Locale.ROOT, "[%d/%d] %s %s", index, runCount, e.id(), detail));
-        results.add(
-            new ExperimentResult(e.id(), Outcome.SKIPPED, detail, java.util.Optional.empty(), 0));
+        results.add(new ExperimentResult(e.id(), Outcome.SKIPPED, detail, Optional.empty(), 0));
         continue;
       }
       console.log(
@@ -184,6 +194,8 @@ public final class Runner {
       results.add(result);
       if (result.entry().isPresent()) {
         finished.put(e.id(), result.entry().get());
+      } else if (result.outcome() == Outcome.UNAVAILABLE) {
+        unavailable.put(e.id(), result.detail());
       } else {
         broken.add(e.id());
       }
@@ -218,8 +230,12 @@ public final class Runner {
               e.id(),
               ConsoleProgress.duration(seconds),
               entry.outputs().size()));
+      return new ExperimentResult(e.id(), Outcome.RAN, "ran", Optional.of(entry), seconds);
+    } catch (ResourceUnavailableException absent) {
+      cleanUpAfterFailure(e, work);
+      console.log("  " + e.id() + ": not available: " + absent.getMessage());
       return new ExperimentResult(
-          e.id(), Outcome.RAN, "ran", java.util.Optional.of(entry), seconds);
+          e.id(), Outcome.UNAVAILABLE, absent.getMessage(), Optional.empty(), 0);
     } catch (Exception | OutOfMemoryError | StackOverflowError failure) {
       double seconds = (System.nanoTime() - t0) / 1e9;
       String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
@@ -227,8 +243,7 @@ public final class Runner {
       cleanUpAfterFailure(e, work);
       console.log(
           "  " + e.id() + ": FAILED: " + message + (log == null ? "" : " (details: " + log + ")"));
-      return new ExperimentResult(
-          e.id(), Outcome.FAILED, message, java.util.Optional.empty(), seconds);
+      return new ExperimentResult(e.id(), Outcome.FAILED, message, Optional.empty(), seconds);
     }
   }
 

@@ -123,6 +123,26 @@ class RunnerTest {
   }
 
   @Test
+  void unavailableResourceIsNotAFailure() {
+    BuildReport report =
+        build(
+            """
+            experiments:
+              - id: weights
+                type: fail
+                params: {message: "absent: no weights here"}
+              - id: sample
+                type: echo
+                depends_on: [weights]
+            """);
+    assertFalse(report.failed());
+    assertEquals(Outcome.UNAVAILABLE, outcome(report, "weights"));
+    assertEquals(Outcome.UNAVAILABLE, outcome(report, "sample"));
+    assertEquals("absent: no weights here", report.problems().get("sample"));
+    assertEquals(List.of(), list(project.resolve("results/weights")), "no entry, no work folder");
+  }
+
+  @Test
   void corruptEntryIsDetectedAndRecomputed() throws IOException {
     BuildReport first = build(CHAIN);
     Path out = first.entries().get("side").dir().resolve("out.txt");

@@ -5,6 +5,7 @@ import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.ExperimentTypes;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.experiments.ResourceUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,6 +101,9 @@ final class TestTypes {
     public void run(FailParams p, ExperimentContext ctx) throws Exception {
       runs.computeIfAbsent(ctx.id(), k -> new AtomicInteger()).incrementAndGet();
       Files.writeString(ctx.output("half.txt", OutputKind.DATA, "half"), "half written");
+      if (p.message().startsWith("absent")) {
+        throw new ResourceUnavailableException(p.message());
+      }
       throw new IllegalStateException(p.message());
     }
   }

@@ -1,5 +1,6 @@
 package dev.diffusionlab.nn.deepfloyd;
 
+import dev.diffusionlab.experiments.ResourceUnavailableException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -7,7 +8,7 @@ import java.util.List;
  * DeepFloyd IF weights (or their prompt embeddings) are not on this machine. The report shows the
  * message as a note for the {@code deepfloyd} backend instead of failing the whole build.
  */
-public class WeightsUnavailableException extends RuntimeException {
+public class WeightsUnavailableException extends ResourceUnavailableException {
   private static final long serialVersionUID = 1L;
 
   private final String modelId;
