@@ -236,7 +236,7 @@ public final class Runner {
       console.log("  " + e.id() + ": not available: " + absent.getMessage());
       return new ExperimentResult(
           e.id(), Outcome.UNAVAILABLE, absent.getMessage(), Optional.empty(), 0);
-    } catch (Exception | OutOfMemoryError | StackOverflowError failure) {
+    } catch (Exception | LinkageError | OutOfMemoryError | StackOverflowError failure) {
       double seconds = (System.nanoTime() - t0) / 1e9;
       String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
       Path log = writeErrorLog(e, failure);

@@ -1,0 +1,224 @@
+package dev.diffusionlab.experiments.parta;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.diffusionlab.data.Images;
+import dev.diffusionlab.diffusion.DdpmScheduler;
+import dev.diffusionlab.diffusion.Denoiser;
+import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
+import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.Trajectory;
+import dev.diffusionlab.diffusion.pipelines.View;
+import dev.diffusionlab.diffusion.pipelines.Views;
+import dev.diffusionlab.diffusion.pipelines.VisualAnagram;
+import dev.diffusionlab.experiments.ExperimentContext;
+import dev.diffusionlab.experiments.ExperimentType;
+import dev.diffusionlab.experiments.InvalidParamsException;
+import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.nn.EmbeddedPrompts;
+import dev.diffusionlab.nn.ImageClassifier;
+import dev.diffusionlab.report.CsvTable;
+import dev.diffusionlab.report.ImageGrid;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A1.8 visual anagrams: one image that shows a different prompt through each view (flip, rotation,
+ * negation, skew, patch permutation), with the classifier's verdict in every view.
+ */
+public final class AnagramExperiment implements ExperimentType<AnagramExperiment.Params> {
+
+  /** One anagram: prompt i is seen through view i. */
+  public record Anagram(List<String> prompts, List<String> views) {}
+
+  /**
+   * @param anagrams the anagrams to make
+   * @param samples candidates per anagram (different seeds); all are shown
+   * @param classifier id of a classifier-train experiment, or ""
+   */
+  public record Params(
+      String backend,
+      String model,
+      String embeddings,
+      List<Anagram> anagrams,
+      int samples,
+      double guidance,
+      int stride,
+      String classifier,
+      boolean gif) {}
+
+  @Override
+  public String name() {
+    return "visual-anagram";
+  }
+
+  @Override
+  public int codeVersion() {
+    return 1;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.of(
+        "backend",
+        Backends.EMBEDDED,
+        "model",
+        "embedded-denoiser",
+        "embeddings",
+        "deepfloyd/prompt_embeds_dict.pth",
+        "samples",
+        2,
+        "guidance",
+        7.0,
+        "stride",
+        30,
+        "classifier",
+        "",
+        "gif",
+        true);
+  }
+
+  @Override
+  public void validate(Params p) {
+    if (p.anagrams().isEmpty()) {
+      throw new InvalidParamsException("anagrams", "expected at least one anagram");
+    }
+    for (int a = 0; a < p.anagrams().size(); a++) {
+      Anagram anagram = p.anagrams().get(a);
+      String field = "anagrams[" + a + "]";
+      if (anagram.prompts().size() < 2 || anagram.prompts().size() != anagram.views().size()) {
+        throw new InvalidParamsException(
+            field,
+            "expected two or more prompts and as many views, got "
+                + anagram.prompts().size()
+                + " prompts and "
+                + anagram.views().size()
+                + " views");
+      }
+      Backends.validate(p.backend(), anagram.prompts(), field + ".prompts");
+      for (int v = 0; v < anagram.views().size(); v++) {
+        if (!Views.names().contains(anagram.views().get(v))) {
+          throw new InvalidParamsException(
+              field + ".views[" + v + "]",
+              "unknown view '"
+                  + anagram.views().get(v)
+                  + "'; views are "
+                  + String.join(", ", Views.names()));
+        }
+      }
+    }
+    if (p.samples() <= 0 || p.samples() > 8) {
+      throw new InvalidParamsException("samples", "expected 1 to 8");
+    }
+    SdeditExperiment.checkStarts(List.of(0), p.stride());
+  }
+
+  @Override
+  public void run(Params p, ExperimentContext ctx) throws Exception {
+    try (Denoiser denoiser = Backends.open(p.backend(), p.model(), p.embeddings(), ctx);
+        NDManager m = NDManager.newBaseManager();
+        SampleScoring scoring =
+            p.classifier().isEmpty() ? null : new SampleScoring(ctx.dependency(p.classifier()))) {
+      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
+      IterativeDenoiser loop =
+          new IterativeDenoiser(
+              scheduler, Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps()));
+      ImageGrid grid = new ImageGrid();
+      List<List<String>> verdicts = new ArrayList<>();
+      Trajectory first = null;
+      for (int a = 0; a < p.anagrams().size(); a++) {
+        Anagram anagram = p.anagrams().get(a);
+        try (NDManager step = m.newSubManager()) {
+          List<VisualAnagram.Part> parts = new ArrayList<>();
+          List<View> views = new ArrayList<>();
+          for (int i = 0; i < anagram.prompts().size(); i++) {
+            View view = Views.byName(anagram.views().get(i));
+            views.add(view);
+            parts.add(
+                new VisualAnagram.Part(
+                    SampleExperiment.estimator(
+                        denoiser, anagram.prompts().get(i), p.guidance(), step),
+                    view));
+          }
+          Trajectory trajectory = a == 0 && p.gif() ? new Trajectory(1) : null;
+          NDArray x =
+              loop.sample(
+                  step,
+                  p.samples(),
+                  denoiser.channels(),
+                  denoiser.imageSize(),
+                  new VisualAnagram(parts),
+                  new GaussianNoise(ctx.seed() * 31L + a),
+                  trajectory);
+          if (trajectory != null) {
+            first = trajectory;
+          }
+          for (int v = 0; v < views.size(); v++) {
+            NDArray seen = views.get(v).apply(x);
+            String prompt = anagram.prompts().get(v);
+            grid.row(views.get(v).name() + ": " + Frames.label(prompt), Frames.images(seen));
+            if (scoring != null) {
+              verdicts.addAll(verdictRows(scoring, seen, a + 1, views.get(v).name(), prompt));
+            }
+          }
+        }
+        ctx.progress().log("anagram " + (a + 1) + " of " + p.anagrams().size() + " done");
+      }
+      List<String> columns = new ArrayList<>();
+      for (int k = 1; k <= p.samples(); k++) {
+        columns.add("sample " + k);
+      }
+      Images.writePng(
+          grid.columns(columns).render(112),
+          ctx.output("anagrams.png", OutputKind.FIGURE, "each anagram in each view"));
+      if (scoring != null) {
+        new CsvTable(
+                List.of(
+                    "anagram",
+                    "view",
+                    "prompt",
+                    "sample",
+                    "classifier verdict",
+                    "probability of the prompt's class"),
+                verdicts)
+            .write(ctx.output("verdicts.csv", OutputKind.TABLE, "classifier verdict per view"));
+      }
+      if (first != null) {
+        Frames.writeGif(
+            first.frames(),
+            ctx.output("anagram.gif", OutputKind.FIGURE, "the first anagram being sampled"),
+            3);
+      }
+    }
+  }
+
+  static List<List<String>> verdictRows(
+      SampleScoring scoring, NDArray images, int item, String view, String prompt) {
+    int n = (int) images.getShape().get(0);
+    float[][] grey = new float[n][];
+    for (int i = 0; i < n; i++) {
+      grey[i] = Frames.grey(images, i);
+    }
+    ImageClassifier.Verdict[] verdicts = scoring.classify(grey);
+    int target = EmbeddedPrompts.classOf(prompt).orElse(-1);
+    List<List<String>> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(
+          List.of(
+              Integer.toString(item),
+              view,
+              Frames.label(prompt),
+              Integer.toString(i + 1),
+              EmbeddedPrompts.shortName(verdicts[i].label())
+                  + (verdicts[i].label() == target ? " ✓" : ""),
+              target >= 0 ? CsvTable.number(verdicts[i].probabilities()[target], 2) : "n/a"));
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.diffusionlab.experiments.parta;
+
+import ai.djl.Device;
+import dev.diffusionlab.diffusion.Denoiser;
+import dev.diffusionlab.experiments.DependencyOutputs;
+import dev.diffusionlab.experiments.ExperimentContext;
+import dev.diffusionlab.experiments.InvalidParamsException;
+import dev.diffusionlab.nn.EmbeddedDenoiser;
+import dev.diffusionlab.nn.EmbeddedPrompts;
+import dev.diffusionlab.nn.deepfloyd.DeepFloydBackend;
+import dev.diffusionlab.nn.deepfloyd.WeightsUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Opens the denoiser a part A experiment samples from, chosen in the manifest by {@code backend}:
+ *
+ * <ul>
+ *   <li>{@code embedded}: {@code model} is the id of the embedded-denoiser-train experiment (listed
+ *       in depends_on) whose weights to load;
+ *   <li>{@code deepfloyd}: {@code model} is a Hugging Face model id (found in the Hugging Face
+ *       cache) or a folder holding {@code unet/}; {@code embeddings} is the file of precomputed T5
+ *       prompt embeddings, relative to content/ or absolute.
+ * </ul>
+ */
+final class Backends {
+  static final String EMBEDDED = "embedded";
+  static final String DEEPFLOYD = "deepfloyd";
+
+  private Backends() {}
+
+  /** Checks the backend name and, for the embedded model, that every prompt exists. */
+  static void validate(String backend, List<String> prompts, String promptsField) {
+    if (!backend.equals(EMBEDDED) && !backend.equals(DEEPFLOYD)) {
+      throw new InvalidParamsException(
+          "backend", "unknown backend '" + backend + "'; expected embedded or deepfloyd");
+    }
+    if (backend.equals(EMBEDDED)) {
+      List<String> known = new EmbeddedPrompts().prompts();
+      for (int i = 0; i < prompts.size(); i++) {
+        if (!known.contains(prompts.get(i))) {
+          throw new InvalidParamsException(
+              promptsField + (prompts.size() > 1 ? "[" + i + "]" : ""),
+              "the embedded model has no prompt '"
+                  + prompts.get(i)
+                  + "'; its prompts are: "
+                  + String.join(", ", known.stream().map(p -> "\"" + p + "\"").toList()));
+        }
+      }
+    }
+  }
+
+  /**
+   * Opens the denoiser.
+   *
+   * @throws WeightsUnavailableException when DeepFloyd weights or embeddings are absent (the report
+   *     then shows a note instead of the figures)
+   */
+  static Denoiser open(String backend, String model, String embeddings, ExperimentContext ctx)
+      throws IOException {
+    if (backend.equals(EMBEDDED)) {
+      DependencyOutputs entry = ctx.dependency(model);
+      return EmbeddedDenoiser.load(
+          entry.file(EmbeddedDenoiserTraining.WEIGHTS),
+          EmbeddedDenoiserTraining.readConfig(entry.file(EmbeddedDenoiserTraining.CONFIG)));
+    }
+    Path folder = Path.of(model);
+    boolean isFolder = Files.isDirectory(folder);
+    String modelId = isFolder ? DeepFloydBackend.DEFAULT_MODEL : model;
+    Path embeddingsFile = resolveEmbeddings(embeddings, ctx, modelId);
+    return DeepFloydBackend.open(
+        new DeepFloydBackend.Settings(
+            modelId, isFolder ? folder : null, embeddingsFile, Device.cpu()));
+  }
+
+  private static Path resolveEmbeddings(String embeddings, ExperimentContext ctx, String modelId) {
+    Path path = Path.of(embeddings);
+    if (path.isAbsolute()) {
+      return path;
+    }
+    try {
+      return ctx.input("embeddings", embeddings);
+    } catch (InvalidParamsException absent) {
+      throw WeightsUnavailableException.embeddings(modelId, path);
+    }
+  }
+}

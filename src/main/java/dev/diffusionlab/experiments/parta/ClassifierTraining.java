@@ -1,0 +1,116 @@
+package dev.diffusionlab.experiments.parta;
+
+import ai.djl.ndarray.NDManager;
+import dev.diffusionlab.experiments.ExperimentContext;
+import dev.diffusionlab.experiments.ExperimentType;
+import dev.diffusionlab.experiments.InvalidParamsException;
+import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.nn.ClassifierTrainer;
+import dev.diffusionlab.nn.EmbeddedPrompts;
+import dev.diffusionlab.nn.ImageClassifier;
+import dev.diffusionlab.nn.LabeledImages;
+import dev.diffusionlab.report.CsvTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains the classifier that scores generated samples, on MNIST and Fashion-MNIST (20 classes, the
+ * embedded denoiser's class prompts), and reports its test accuracy per class.
+ */
+public final class ClassifierTraining implements ExperimentType<ClassifierTraining.Params> {
+  static final String WEIGHTS = "classifier.params";
+
+  /**
+   * @param epochs passes over the 120,000 training images
+   * @param batchSize images per step
+   * @param learningRate Adam's learning rate
+   */
+  public record Params(int epochs, int batchSize, double learningRate) {}
+
+  @Override
+  public String name() {
+    return "classifier-train";
+  }
+
+  @Override
+  public int codeVersion() {
+    return 1;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.of("epochs", 2, "batch_size", 128, "learning_rate", 1e-3);
+  }
+
+  @Override
+  public void validate(Params p) {
+    if (p.epochs() <= 0) {
+      throw new InvalidParamsException("epochs", "expected a positive integer, got " + p.epochs());
+    }
+    if (p.batchSize() <= 0) {
+      throw new InvalidParamsException(
+          "batch_size", "expected a positive integer, got " + p.batchSize());
+    }
+    if (!(p.learningRate() > 0)) {
+      throw new InvalidParamsException("learning_rate", "expected a positive number");
+    }
+  }
+
+  @Override
+  public void run(Params p, ExperimentContext ctx) throws Exception {
+    LabeledImages train = EmbeddedTrainingData.load(true, 0, ctx.progress());
+    LabeledImages test = EmbeddedTrainingData.load(false, 0, ctx.progress());
+    try (NDManager manager = NDManager.newBaseManager();
+        ImageClassifier classifier =
+            new ImageClassifier(EmbeddedPrompts.CLASSES, manager, ctx.seed())) {
+      new ClassifierTrainer(p.epochs(), p.batchSize(), p.learningRate(), ctx.seed(), ctx.progress())
+          .train(classifier, train);
+      classifier.save(ctx.output(WEIGHTS, OutputKind.SHIPPED_CHECKPOINT, "classifier weights"));
+      List<List<String>> rows = new ArrayList<>();
+      int[][] counts = perClassCorrect(classifier, test);
+      int correct = 0;
+      for (int c = 0; c < EmbeddedPrompts.CLASSES; c++) {
+        correct += counts[c][0];
+        rows.add(
+            List.of(
+                Integer.toString(c),
+                EmbeddedPrompts.shortName(c),
+                CsvTable.number(100.0 * counts[c][0] / counts[c][1], 1)));
+      }
+      rows.add(
+          List.of(
+              "all",
+              "MNIST + Fashion-MNIST test sets",
+              CsvTable.number(100.0 * correct / test.count(), 2)));
+      ctx.progress().log(String.format("test accuracy %.2f%%", 100.0 * correct / test.count()));
+      new CsvTable(List.of("class", "name", "test accuracy (%)"), rows)
+          .write(ctx.output("accuracy.csv", OutputKind.TABLE, "test accuracy per class"));
+    }
+  }
+
+  private static int[][] perClassCorrect(ImageClassifier classifier, LabeledImages test) {
+    int[][] counts = new int[EmbeddedPrompts.CLASSES][2];
+    for (int start = 0; start < test.count(); start += 500) {
+      int n = Math.min(500, test.count() - start);
+      float[][] images = new float[n][];
+      for (int i = 0; i < n; i++) {
+        images[i] = ClassifierTrainer.image(test, start + i);
+      }
+      ImageClassifier.Verdict[] verdicts = classifier.classify(images);
+      for (int i = 0; i < n; i++) {
+        int label = test.labels()[start + i];
+        counts[label][1]++;
+        if (verdicts[i].label() == label) {
+          counts[label][0]++;
+        }
+      }
+    }
+    return counts;
+  }
+}

@@ -1,0 +1,239 @@
+package dev.diffusionlab.experiments.parta;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.diffusionlab.data.GaussianBlur;
+import dev.diffusionlab.data.Images;
+import dev.diffusionlab.data.TestImages;
+import dev.diffusionlab.diffusion.DdpmScheduler;
+import dev.diffusionlab.diffusion.Denoiser;
+import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
+import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
+import dev.diffusionlab.diffusion.pipelines.StepHook;
+import dev.diffusionlab.diffusion.pipelines.Trajectory;
+import dev.diffusionlab.experiments.ExperimentContext;
+import dev.diffusionlab.experiments.ExperimentType;
+import dev.diffusionlab.experiments.InvalidParamsException;
+import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.nn.EmbeddedPrompts;
+import dev.diffusionlab.report.CsvTable;
+import dev.diffusionlab.report.ImageGrid;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A1.3 one-step denoising at several t, and A1.4 iterative denoising over strided timesteps from
+ * {@code i_start}, compared with the one-step estimate and a Gaussian blur by PSNR.
+ */
+public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment.Params> {
+
+  /**
+   * @param image the test image (content/), resized and converted to the model's input
+   * @param timesteps A1.3's t values
+   * @param prompt the prompt the denoiser is conditioned on
+   * @param stride A1.4's timestep stride (30: [990, 960, ..., 0])
+   * @param iStart A1.4's starting index into the strided timesteps
+   * @param showEvery A1.4 shows every n-th step
+   * @param blurKernel the classical baseline's kernel size
+   * @param blurSigma the classical baseline's sigma
+   */
+  public record Params(
+      String backend,
+      String model,
+      String embeddings,
+      String image,
+      List<Integer> timesteps,
+      String prompt,
+      int stride,
+      int iStart,
+      int showEvery,
+      int blurKernel,
+      double blurSigma) {}
+
+  @Override
+  public String name() {
+    return "denoise";
+  }
+
+  @Override
+  public int codeVersion() {
+    return 1;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.ofEntries(
+        Map.entry("backend", Backends.EMBEDDED),
+        Map.entry("model", "embedded-denoiser"),
+        Map.entry("embeddings", "deepfloyd/prompt_embeds_dict.pth"),
+        Map.entry("image", "images/rocket.png"),
+        Map.entry("timesteps", List.of(250, 500, 750)),
+        Map.entry("prompt", EmbeddedPrompts.GENERIC),
+        Map.entry("stride", 30),
+        Map.entry("i_start", 10),
+        Map.entry("show_every", 5),
+        Map.entry("blur_kernel", 5),
+        Map.entry("blur_sigma", 2.0));
+  }
+
+  @Override
+  public void validate(Params p) {
+    Backends.validate(p.backend(), List.of(p.prompt()), "prompt");
+    for (int i = 0; i < p.timesteps().size(); i++) {
+      int t = p.timesteps().get(i);
+      if (t < 0 || t >= 1000) {
+        throw new InvalidParamsException(
+            "timesteps[" + i + "]", "t = " + t + " is outside [0, 1000)");
+      }
+    }
+    if (p.stride() <= 0 || p.stride() >= 1000) {
+      throw new InvalidParamsException("stride", "expected 1 to 999, got " + p.stride());
+    }
+    int steps = Frames.timesteps(p.stride(), 1000).length;
+    if (p.iStart() < 0 || p.iStart() >= steps) {
+      throw new InvalidParamsException(
+          "i_start",
+          "expected 0 to " + (steps - 1) + " for stride " + p.stride() + ", got " + p.iStart());
+    }
+    if (p.showEvery() <= 0) {
+      throw new InvalidParamsException("show_every", "expected a positive integer");
+    }
+    if (p.blurKernel() <= 0 || p.blurKernel() % 2 == 0 || !(p.blurSigma() > 0)) {
+      throw new InvalidParamsException(
+          "blur_kernel", "expected an odd kernel and a positive sigma");
+    }
+  }
+
+  @Override
+  public void run(Params p, ExperimentContext ctx) throws Exception {
+    try (Denoiser denoiser = Backends.open(p.backend(), p.model(), p.embeddings(), ctx);
+        NDManager m = NDManager.newBaseManager()) {
+      int c = denoiser.channels();
+      int size = denoiser.imageSize();
+      Shape shape = new Shape(1, c, size, size);
+      float[] x0 = TestImages.loadSigned(ctx.input("image", p.image()), size, c, ctx.progress());
+      NDArray clean = m.create(x0, shape);
+      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
+      NoiseEstimator estimator = SampleExperiment.estimator(denoiser, p.prompt(), 1.0, m);
+      GaussianNoise noise = new GaussianNoise(ctx.seed());
+      BufferedImage original = TestImages.fromSigned(x0, c, size);
+
+      oneStep(p, ctx, m, clean, scheduler, estimator, noise, original);
+
+      int[] timesteps = Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps());
+      IterativeDenoiser loop = new IterativeDenoiser(scheduler, timesteps);
+      int tStart = timesteps[p.iStart()];
+      NDArray noisy = scheduler.addNoise(clean, noise.sample(m, shape), tStart);
+      Trajectory trajectory = new Trajectory(p.showEvery());
+      NDArray iterative =
+          loop.denoise(noisy, p.iStart(), estimator, StepHook.NONE, noise, trajectory);
+      NDArray eps = estimator.estimate(noisy, tStart);
+      NDArray oneStepEstimate =
+          scheduler.predictOriginal(noisy, eps.split(new long[] {c}, 1).get(0), tStart);
+      float[] noisyValues = noisy.toFloatArray();
+      float[] blurred =
+          new GaussianBlur(p.blurKernel(), p.blurSigma()).apply(noisyValues, c, size, size);
+
+      ImageGrid steps = new ImageGrid();
+      List<String> labels = new ArrayList<>();
+      List<BufferedImage> row = new ArrayList<>();
+      for (Trajectory.Frame frame : trajectory.frames()) {
+        labels.add(frame.t() < 0 ? "t = 0 (clean)" : "t = " + frame.t());
+        row.add(Frames.images(frame.values(), 1, c, size).get(0));
+      }
+      Images.writePng(
+          steps.columns(labels).row("", row).render(96),
+          ctx.output("iterative.png", OutputKind.FIGURE, "every " + p.showEvery() + "th step"));
+
+      float[] iterativeValues = iterative.toFloatArray();
+      float[] oneStepValues = oneStepEstimate.toFloatArray();
+      ImageGrid compare =
+          new ImageGrid()
+              .columns(
+                  List.of(
+                      "original",
+                      "noisy (t = " + tStart + ")",
+                      "iterative",
+                      "one-step",
+                      "Gaussian blur"))
+              .row(
+                  "",
+                  List.of(
+                      original,
+                      TestImages.fromSigned(noisyValues, c, size),
+                      TestImages.fromSigned(iterativeValues, c, size),
+                      TestImages.fromSigned(oneStepValues, c, size),
+                      TestImages.fromSigned(blurred, c, size)));
+      Images.writePng(
+          compare.render(128),
+          ctx.output("compare.png", OutputKind.FIGURE, "iterative vs one-step vs blur"));
+      new CsvTable(
+              List.of("method", "PSNR against the original (dB)"),
+              List.of(
+                  List.of("noisy input", CsvTable.number(TestImages.psnr(noisyValues, x0), 2)),
+                  List.of(
+                      "iterative denoising",
+                      CsvTable.number(TestImages.psnr(iterativeValues, x0), 2)),
+                  List.of(
+                      "one-step denoising", CsvTable.number(TestImages.psnr(oneStepValues, x0), 2)),
+                  List.of("Gaussian blur", CsvTable.number(TestImages.psnr(blurred, x0), 2))))
+          .write(ctx.output("psnr.csv", OutputKind.TABLE, "PSNR of each method"));
+    }
+  }
+
+  /** A1.3: x_t at each t and the one-step estimate of x0 from it. */
+  private static void oneStep(
+      Params p,
+      ExperimentContext ctx,
+      NDManager m,
+      NDArray clean,
+      DdpmScheduler scheduler,
+      NoiseEstimator estimator,
+      GaussianNoise noise,
+      BufferedImage original) {
+    long c = clean.getShape().get(1);
+    int size = (int) clean.getShape().get(2);
+    List<String> labels = new ArrayList<>();
+    List<BufferedImage> noisyRow = new ArrayList<>();
+    List<BufferedImage> estimateRow = new ArrayList<>();
+    List<BufferedImage> originalRow = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    float[] x0 = clean.toFloatArray();
+    for (int t : p.timesteps()) {
+      try (NDManager step = m.newSubManager()) {
+        NDArray noisy = scheduler.addNoise(clean, noise.sample(step, clean.getShape()), t);
+        NDArray eps = estimator.estimate(noisy, t).split(new long[] {c}, 1).get(0);
+        float[] estimate = scheduler.predictOriginal(noisy, eps, t).toFloatArray();
+        float[] noisyValues = noisy.toFloatArray();
+        labels.add("t = " + t);
+        originalRow.add(original);
+        noisyRow.add(TestImages.fromSigned(noisyValues, (int) c, size));
+        estimateRow.add(TestImages.fromSigned(estimate, (int) c, size));
+        rows.add(
+            List.of(
+                Integer.toString(t),
+                CsvTable.number(TestImages.psnr(noisyValues, x0), 2),
+                CsvTable.number(TestImages.psnr(estimate, x0), 2)));
+      }
+    }
+    Images.writePng(
+        new ImageGrid()
+            .columns(labels)
+            .row("original", originalRow)
+            .row("noisy x_t", noisyRow)
+            .row("one-step estimate", estimateRow)
+            .render(128),
+        ctx.output("onestep.png", OutputKind.FIGURE, "one-step denoising"));
+    new CsvTable(List.of("t", "PSNR noisy (dB)", "PSNR one-step estimate (dB)"), rows)
+        .write(ctx.output("onestep.csv", OutputKind.TABLE, "one-step PSNR"));
+  }
+}

@@ -1,0 +1,171 @@
+package dev.diffusionlab.experiments.parta;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.diffusionlab.data.Images;
+import dev.diffusionlab.diffusion.DdpmScheduler;
+import dev.diffusionlab.diffusion.Denoiser;
+import dev.diffusionlab.diffusion.pipelines.GaussianLowPass;
+import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
+import dev.diffusionlab.diffusion.pipelines.HybridImage;
+import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.experiments.ExperimentContext;
+import dev.diffusionlab.experiments.ExperimentType;
+import dev.diffusionlab.experiments.InvalidParamsException;
+import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.report.CsvTable;
+import dev.diffusionlab.report.ImageGrid;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A1.9 hybrid images (factorized diffusion): {@code eps = lowpass(eps_far) + highpass(eps_near)}.
+ * From afar (low frequencies) the image shows the first prompt, up close the second. The filter
+ * scales with the image: A1.9's kernel 33, sigma 2 at 64×64, i.e. sigma = 2 H / 64.
+ */
+public final class HybridExperiment implements ExperimentType<HybridExperiment.Params> {
+
+  /** One hybrid: {@code far} is seen from afar, {@code near} up close. */
+  public record Hybrid(String far, String near) {}
+
+  public record Params(
+      String backend,
+      String model,
+      String embeddings,
+      List<Hybrid> hybrids,
+      int samples,
+      double guidance,
+      int stride,
+      String classifier) {}
+
+  @Override
+  public String name() {
+    return "hybrid";
+  }
+
+  @Override
+  public int codeVersion() {
+    return 1;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.of(
+        "backend",
+        Backends.EMBEDDED,
+        "model",
+        "embedded-denoiser",
+        "embeddings",
+        "deepfloyd/prompt_embeds_dict.pth",
+        "samples",
+        2,
+        "guidance",
+        7.0,
+        "stride",
+        30,
+        "classifier",
+        "");
+  }
+
+  @Override
+  public void validate(Params p) {
+    if (p.hybrids().isEmpty()) {
+      throw new InvalidParamsException("hybrids", "expected at least one hybrid");
+    }
+    for (int h = 0; h < p.hybrids().size(); h++) {
+      Hybrid hybrid = p.hybrids().get(h);
+      Backends.validate(
+          p.backend(), List.of(hybrid.far(), hybrid.near()), "hybrids[" + h + "].far/near");
+    }
+    if (p.samples() <= 0 || p.samples() > 8) {
+      throw new InvalidParamsException("samples", "expected 1 to 8");
+    }
+    SdeditExperiment.checkStarts(List.of(0), p.stride());
+  }
+
+  @Override
+  public void run(Params p, ExperimentContext ctx) throws Exception {
+    try (Denoiser denoiser = Backends.open(p.backend(), p.model(), p.embeddings(), ctx);
+        NDManager m = NDManager.newBaseManager();
+        SampleScoring scoring =
+            p.classifier().isEmpty() ? null : new SampleScoring(ctx.dependency(p.classifier()))) {
+      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
+      IterativeDenoiser loop =
+          new IterativeDenoiser(
+              scheduler, Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps()));
+      GaussianLowPass filter = GaussianLowPass.forImageSize(denoiser.imageSize());
+      ctx.progress().log("low-pass kernel " + filter.kernelSize() + ", sigma " + filter.sigma());
+      ImageGrid grid = new ImageGrid();
+      List<List<String>> verdicts = new ArrayList<>();
+      for (int h = 0; h < p.hybrids().size(); h++) {
+        Hybrid hybrid = p.hybrids().get(h);
+        try (NDManager step = m.newSubManager()) {
+          HybridImage estimator =
+              new HybridImage(
+                  SampleExperiment.estimator(denoiser, hybrid.far(), p.guidance(), step),
+                  SampleExperiment.estimator(denoiser, hybrid.near(), p.guidance(), step),
+                  filter);
+          NDArray x =
+              loop.sample(
+                  step,
+                  p.samples(),
+                  denoiser.channels(),
+                  denoiser.imageSize(),
+                  estimator,
+                  new GaussianNoise(ctx.seed() * 131L + h),
+                  null);
+          NDArray far = filter.lowPass(x);
+          // Up close the eye sees the high frequencies; shown on grey for contrast.
+          NDArray near = filter.highPass(x);
+          List<BufferedImage> row = new ArrayList<>();
+          List<BufferedImage> full = Frames.images(x);
+          List<BufferedImage> afar = Frames.images(far);
+          for (int k = 0; k < full.size(); k++) {
+            row.add(full.get(k));
+            row.add(
+                Images.upscaleNearest(
+                    Images.resize(
+                        full.get(k), full.get(k).getWidth() / 4, full.get(k).getHeight() / 4),
+                    4));
+            row.add(afar.get(k));
+          }
+          grid.row(Frames.label(hybrid.far()) + " / " + Frames.label(hybrid.near()), row);
+          if (scoring != null) {
+            verdicts.addAll(
+                AnagramExperiment.verdictRows(scoring, far, h + 1, "far (low-pass)", hybrid.far()));
+            verdicts.addAll(
+                AnagramExperiment.verdictRows(
+                    scoring, near, h + 1, "near (high-pass)", hybrid.near()));
+          }
+        }
+        ctx.progress().log("hybrid " + (h + 1) + " of " + p.hybrids().size() + " done");
+      }
+      List<String> columns = new ArrayList<>();
+      for (int k = 1; k <= p.samples(); k++) {
+        columns.addAll(List.of("sample " + k, "from afar", "low-pass"));
+      }
+      Images.writePng(
+          grid.columns(columns).render(112),
+          ctx.output("hybrids.png", OutputKind.FIGURE, "hybrid images"));
+      if (scoring != null) {
+        new CsvTable(
+                List.of(
+                    "hybrid",
+                    "view",
+                    "prompt",
+                    "sample",
+                    "classifier verdict",
+                    "probability of the prompt's class"),
+                verdicts)
+            .write(ctx.output("verdicts.csv", OutputKind.TABLE, "classifier verdicts"));
+      }
+    }
+  }
+}

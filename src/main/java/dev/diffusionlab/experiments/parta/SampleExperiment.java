@@ -1,0 +1,271 @@
+package dev.diffusionlab.experiments.parta;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.diffusionlab.data.Images;
+import dev.diffusionlab.diffusion.DdpmScheduler;
+import dev.diffusionlab.diffusion.Denoiser;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.pipelines.Conditioned;
+import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
+import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
+import dev.diffusionlab.diffusion.pipelines.Trajectory;
+import dev.diffusionlab.experiments.ExperimentContext;
+import dev.diffusionlab.experiments.ExperimentType;
+import dev.diffusionlab.experiments.InvalidParamsException;
+import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.nn.EmbeddedPrompts;
+import dev.diffusionlab.nn.ImageClassifier;
+import dev.diffusionlab.report.CsvTable;
+import dev.diffusionlab.report.ImageGrid;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Samples from pure noise (A0, A1.5, A1.6): for each prompt and each stride, {@code samples}
+ * images, with classifier-free guidance when {@code guidance} differs from 1. Optionally scores the
+ * samples with the project's classifier.
+ */
+public final class SampleExperiment implements ExperimentType<SampleExperiment.Params> {
+
+  /**
+   * @param backend embedded or deepfloyd
+   * @param model the embedded training experiment's id, or a DeepFloyd model id or folder
+   * @param embeddings DeepFloyd's precomputed prompt embeddings file
+   * @param prompts the prompts to sample
+   * @param samples images per prompt and stride
+   * @param strides timestep strides, e.g. [30] for [990, 960, ..., 0]; [50, 20] for 20 and 50 steps
+   * @param guidance gamma of classifier-free guidance; 1 samples the conditional model alone
+   * @param classifier id of a classifier-train experiment that scores the samples, or ""
+   * @param gif whether to write an animation of the first stride's trajectory
+   */
+  public record Params(
+      String backend,
+      String model,
+      String embeddings,
+      List<String> prompts,
+      int samples,
+      List<Integer> strides,
+      double guidance,
+      String classifier,
+      boolean gif) {}
+
+  @Override
+  public String name() {
+    return "sample";
+  }
+
+  @Override
+  public int codeVersion() {
+    return 1;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.of(
+        "backend",
+        Backends.EMBEDDED,
+        "model",
+        "embedded-denoiser",
+        "embeddings",
+        "deepfloyd/prompt_embeds_dict.pth",
+        "prompts",
+        List.of(EmbeddedPrompts.GENERIC),
+        "samples",
+        5,
+        "strides",
+        List.of(30),
+        "guidance",
+        1.0,
+        "classifier",
+        "",
+        "gif",
+        false);
+  }
+
+  @Override
+  public void validate(Params p) {
+    Backends.validate(p.backend(), p.prompts(), "prompts");
+    if (p.prompts().isEmpty()) {
+      throw new InvalidParamsException("prompts", "expected at least one prompt");
+    }
+    if (p.samples() <= 0 || p.samples() > 64) {
+      throw new InvalidParamsException("samples", "expected 1 to 64, got " + p.samples());
+    }
+    if (p.strides().isEmpty()) {
+      throw new InvalidParamsException("strides", "expected at least one stride");
+    }
+    for (int i = 0; i < p.strides().size(); i++) {
+      if (p.strides().get(i) <= 0 || p.strides().get(i) >= 1000) {
+        throw new InvalidParamsException("strides[" + i + "]", "expected 1 to 999");
+      }
+    }
+    if (!(p.guidance() >= 0) || Double.isInfinite(p.guidance())) {
+      throw new InvalidParamsException("guidance", "expected a number >= 0, got " + p.guidance());
+    }
+  }
+
+  @Override
+  public void run(Params p, ExperimentContext ctx) throws Exception {
+    try (Denoiser denoiser = Backends.open(p.backend(), p.model(), p.embeddings(), ctx);
+        NDManager manager = NDManager.newBaseManager();
+        SampleScoring scoring =
+            p.classifier().isEmpty() ? null : new SampleScoring(ctx.dependency(p.classifier()))) {
+      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
+      ImageGrid grid = new ImageGrid();
+      List<String> columns = new ArrayList<>();
+      for (int k = 1; k <= p.samples(); k++) {
+        columns.add("sample " + k);
+      }
+      grid.columns(columns);
+      ArrayNode index = JsonNodeFactory.instance.arrayNode();
+      List<List<String>> scores = new ArrayList<>();
+      List<Trajectory.Frame> firstTrajectory = null;
+      for (int s = 0; s < p.strides().size(); s++) {
+        int stride = p.strides().get(s);
+        int[] timesteps = Frames.timesteps(stride, denoiser.schedule().numTrainTimesteps());
+        IterativeDenoiser loop = new IterativeDenoiser(scheduler, timesteps);
+        for (int q = 0; q < p.prompts().size(); q++) {
+          String prompt = p.prompts().get(q);
+          try (NDManager step = manager.newSubManager()) {
+            NoiseEstimator estimator = estimator(denoiser, prompt, p.guidance(), step);
+            GaussianNoise noise = new GaussianNoise(ctx.seed() * 1_000_003L + s * 1009L + q);
+            Trajectory trajectory = s == 0 && q == 0 && p.gif() ? new Trajectory(1) : null;
+            ctx.progress().log("sampling \"" + prompt + "\", " + timesteps.length + " steps");
+            NDArray x =
+                loop.sample(
+                    step,
+                    p.samples(),
+                    denoiser.channels(),
+                    denoiser.imageSize(),
+                    estimator,
+                    noise,
+                    trajectory);
+            if (trajectory != null) {
+              firstTrajectory = trajectory.frames();
+            }
+            List<BufferedImage> images = Frames.images(x);
+            String rowLabel =
+                Frames.label(prompt)
+                    + (p.strides().size() > 1 ? ", " + timesteps.length + " steps" : "");
+            grid.row(rowLabel, images);
+            saveSamples(p, ctx, prompt, timesteps.length, s, images, index);
+            if (scoring != null) {
+              scores.add(score(scoring, x, prompt, timesteps.length));
+            }
+          }
+        }
+      }
+      Images.writePng(grid.render(112), ctx.output("samples.png", OutputKind.FIGURE, "samples"));
+      new ObjectMapper()
+          .writerWithDefaultPrettyPrinter()
+          .writeValue(
+              ctx.output("index.json", OutputKind.DATA, "the sample files").toFile(), index);
+      if (scoring != null) {
+        new CsvTable(
+                List.of(
+                    "prompt",
+                    "steps",
+                    "samples",
+                    "classified as the prompt (%)",
+                    "mean confidence",
+                    "most common verdict"),
+                scores)
+            .write(ctx.output("accuracy.csv", OutputKind.TABLE, "classifier verdicts"));
+      }
+      if (firstTrajectory != null) {
+        Frames.writeGif(
+            firstTrajectory,
+            ctx.output("trajectory.gif", OutputKind.FIGURE, "the sampling trajectory"),
+            3);
+      }
+    }
+  }
+
+  /** The prompt's estimator, guided when gamma != 1 (A1.6). */
+  static NoiseEstimator estimator(Denoiser denoiser, String prompt, double gamma, NDManager m) {
+    Conditioned conditional = Conditioned.on(denoiser, prompt, m);
+    if (gamma == 1.0) {
+      return conditional;
+    }
+    return new ClassifierFreeGuidance(conditional, Conditioned.on(denoiser, "", m), gamma);
+  }
+
+  private static void saveSamples(
+      Params p,
+      ExperimentContext ctx,
+      String prompt,
+      int steps,
+      int strideIndex,
+      List<BufferedImage> images,
+      ArrayNode index) {
+    for (int k = 0; k < images.size(); k++) {
+      String file = Frames.sampleName(prompt, p.prompts(), k + 1);
+      if (p.strides().size() > 1) {
+        file = file.replace(".png", "-steps" + steps + ".png");
+      }
+      Images.writePng(images.get(k), ctx.output(file, OutputKind.FIGURE, prompt));
+      ObjectNode item = index.addObject();
+      item.put("file", file);
+      item.put("prompt", prompt);
+      item.put("class", EmbeddedPrompts.classOf(prompt).orElse(-1));
+      item.put("sample", k + 1);
+      item.put("steps", steps);
+      item.put("guidance", p.guidance());
+    }
+    ctx.progress()
+        .log(
+            "stride "
+                + p.strides().get(strideIndex)
+                + ": "
+                + images.size()
+                + " samples of \""
+                + prompt
+                + "\"");
+  }
+
+  private static List<String> score(SampleScoring scoring, NDArray x, String prompt, int steps) {
+    int n = (int) x.getShape().get(0);
+    float[][] grey = new float[n][];
+    for (int i = 0; i < n; i++) {
+      grey[i] = Frames.grey(x, i);
+    }
+    ImageClassifier.Verdict[] verdicts = scoring.classify(grey);
+    int target = EmbeddedPrompts.classOf(prompt).orElse(-1);
+    int hits = 0;
+    double confidence = 0;
+    int[] votes = new int[EmbeddedPrompts.CLASSES];
+    for (ImageClassifier.Verdict v : verdicts) {
+      votes[v.label()]++;
+      if (v.label() == target) {
+        hits++;
+      }
+      confidence += target >= 0 ? v.probabilities()[target] : v.confidence();
+    }
+    int common = 0;
+    for (int c = 1; c < votes.length; c++) {
+      if (votes[c] > votes[common]) {
+        common = c;
+      }
+    }
+    return List.of(
+        prompt,
+        Integer.toString(steps),
+        Integer.toString(n),
+        target >= 0 ? CsvTable.number(100.0 * hits / n, 0) : "n/a",
+        CsvTable.number(confidence / n, 2),
+        EmbeddedPrompts.shortName(common));
+  }
+}

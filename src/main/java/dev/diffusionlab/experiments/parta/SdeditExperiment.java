@@ -1,0 +1,163 @@
+package dev.diffusionlab.experiments.parta;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.diffusionlab.data.Images;
+import dev.diffusionlab.data.TestImages;
+import dev.diffusionlab.diffusion.DdpmScheduler;
+import dev.diffusionlab.diffusion.Denoiser;
+import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
+import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
+import dev.diffusionlab.diffusion.pipelines.StepHook;
+import dev.diffusionlab.experiments.ExperimentContext;
+import dev.diffusionlab.experiments.ExperimentType;
+import dev.diffusionlab.experiments.InvalidParamsException;
+import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.nn.EmbeddedPrompts;
+import dev.diffusionlab.report.ImageGrid;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A1.7 SDEdit (and 1.7.1, 1.7.3): noise each image to {@code timesteps[i_start]} and denoise it
+ * with classifier-free guidance, for several i_start; small i_start changes the image most.
+ */
+public final class SdeditExperiment implements ExperimentType<SdeditExperiment.Params> {
+
+  /**
+   * @param images input images under content/
+   * @param iStarts indices into the strided timesteps where denoising starts
+   * @param prompt the prompt (the generic one for 1.7, a specific one for 1.7.3)
+   * @param guidance classifier-free guidance scale
+   * @param stride timestep stride
+   */
+  public record Params(
+      String backend,
+      String model,
+      String embeddings,
+      List<String> images,
+      List<Integer> iStarts,
+      String prompt,
+      double guidance,
+      int stride) {}
+
+  @Override
+  public String name() {
+    return "sdedit";
+  }
+
+  @Override
+  public int codeVersion() {
+    return 1;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.of(
+        "backend",
+        Backends.EMBEDDED,
+        "model",
+        "embedded-denoiser",
+        "embeddings",
+        "deepfloyd/prompt_embeds_dict.pth",
+        "i_starts",
+        List.of(1, 3, 5, 7, 10, 20),
+        "prompt",
+        EmbeddedPrompts.GENERIC,
+        "guidance",
+        7.0,
+        "stride",
+        30);
+  }
+
+  @Override
+  public void validate(Params p) {
+    Backends.validate(p.backend(), List.of(p.prompt()), "prompt");
+    if (p.images().isEmpty()) {
+      throw new InvalidParamsException("images", "expected at least one image");
+    }
+    checkStarts(p.iStarts(), p.stride());
+    if (!(p.guidance() >= 0)) {
+      throw new InvalidParamsException("guidance", "expected a number >= 0");
+    }
+  }
+
+  static void checkStarts(List<Integer> starts, int stride) {
+    if (stride <= 0 || stride >= 1000) {
+      throw new InvalidParamsException("stride", "expected 1 to 999, got " + stride);
+    }
+    int steps = Frames.timesteps(stride, 1000).length;
+    for (int i = 0; i < starts.size(); i++) {
+      if (starts.get(i) < 0 || starts.get(i) >= steps) {
+        throw new InvalidParamsException(
+            "i_starts[" + i + "]",
+            "i_start "
+                + starts.get(i)
+                + " is outside the schedule's "
+                + steps
+                + " steps [0, "
+                + (steps - 1)
+                + "]");
+      }
+    }
+  }
+
+  @Override
+  public void run(Params p, ExperimentContext ctx) throws Exception {
+    try (Denoiser denoiser = Backends.open(p.backend(), p.model(), p.embeddings(), ctx);
+        NDManager m = NDManager.newBaseManager()) {
+      int c = denoiser.channels();
+      int size = denoiser.imageSize();
+      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
+      int[] timesteps = Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps());
+      IterativeDenoiser loop = new IterativeDenoiser(scheduler, timesteps);
+      NoiseEstimator estimator = SampleExperiment.estimator(denoiser, p.prompt(), p.guidance(), m);
+      List<String> columns = new ArrayList<>();
+      for (int start : p.iStarts()) {
+        columns.add("i_start = " + start);
+      }
+      columns.add("original");
+      ImageGrid grid = new ImageGrid().columns(columns);
+      for (int i = 0; i < p.images().size(); i++) {
+        float[] x0 =
+            TestImages.loadSigned(
+                ctx.input("images[" + i + "]", p.images().get(i)), size, c, ctx.progress());
+        List<BufferedImage> row = new ArrayList<>();
+        for (int s = 0; s < p.iStarts().size(); s++) {
+          int start = p.iStarts().get(s);
+          try (NDManager step = m.newSubManager()) {
+            GaussianNoise noise = new GaussianNoise(ctx.seed() * 7919L + i * 101L + s);
+            Shape shape = new Shape(1, c, size, size);
+            NDArray noisy =
+                scheduler.addNoise(
+                    step.create(x0, shape), noise.sample(step, shape), timesteps[start]);
+            NDArray edited = loop.denoise(noisy, start, estimator, StepHook.NONE, noise, null);
+            row.add(Frames.images(edited).get(0));
+          }
+        }
+        row.add(TestImages.fromSigned(x0, c, size));
+        grid.row(shortName(p.images().get(i)), row);
+        ctx.progress().log("edited " + p.images().get(i));
+      }
+      Images.writePng(
+          grid.render(112),
+          ctx.output("sdedit.png", OutputKind.FIGURE, "SDEdit with \"" + p.prompt() + "\""));
+    }
+  }
+
+  /** "images/cat.png" → "cat". */
+  static String shortName(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.diffusionlab.nn;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.diffusionlab.run.Progress;
+import java.util.SplittableRandom;
+
+/** Trains an {@link ImageClassifier} with Adam and softmax cross-entropy; measures accuracy. */
+public final class ClassifierTrainer {
+  private final int epochs;
+  private final int batchSize;
+  private final double learningRate;
+  private final long seed;
+  private final Progress progress;
+
+  public ClassifierTrainer(
+      int epochs, int batchSize, double learningRate, long seed, Progress progress) {
+    this.epochs = epochs;
+    this.batchSize = batchSize;
+    this.learningRate = learningRate;
+    this.seed = seed;
+    this.progress = progress;
+  }
+
+  /** Trains in place; shuffling is seeded per epoch, so runs repeat exactly. */
+  public void train(ImageClassifier classifier, LabeledImages data) {
+    classifier.weights().requireGradients(true);
+    try (Adam adam = new Adam(classifier.weights(), 5.0)) {
+      int steps = data.count() / batchSize;
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        int[] order = permutation(data.count(), new SplittableRandom(seed * 31 + epoch));
+        double sum = 0;
+        try (Progress.Task task =
+            progress.start("classifier epoch " + (epoch + 1) + "/" + epochs, steps)) {
+          for (int s = 0; s < steps; s++) {
+            sum += step(classifier, data, order, s * batchSize, adam);
+            task.update(s + 1, "loss", sum / (s + 1));
+          }
+        }
+      }
+    }
+    classifier.weights().requireGradients(false);
+  }
+
+  private double step(
+      ImageClassifier classifier, LabeledImages data, int[] order, int offset, Adam adam) {
+    int side = ImageClassifier.SIDE;
+    float[] pixels = new float[batchSize * side * side];
+    float[] oneHot = new float[batchSize * classifier.classes()];
+    for (int i = 0; i < batchSize; i++) {
+      int index = order[offset + i];
+      float[] image = image(data, index);
+      System.arraycopy(image, 0, pixels, i * side * side, image.length);
+      oneHot[i * classifier.classes() + data.labels()[index]] = 1f;
+    }
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager m = classifier.weights().manager();
+      NDArray x = m.create(pixels, new Shape(batchSize, 1, side, side));
+      NDArray y = m.create(oneHot, new Shape(batchSize, classifier.classes()));
+      double value;
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray loss = classifier.logits(x).logSoftmax(1).mul(y).sum().neg().div(batchSize);
+        collector.backward(loss);
+        value = loss.getFloat();
+      }
+      adam.step(learningRate);
+      return value;
+    }
+  }
+
+  /** Fraction of {@code data} classified correctly. */
+  public static double accuracy(ImageClassifier classifier, LabeledImages data) {
+    int correct = 0;
+    int batch = 500;
+    for (int start = 0; start < data.count(); start += batch) {
+      int n = Math.min(batch, data.count() - start);
+      float[][] images = new float[n][];
+      for (int i = 0; i < n; i++) {
+        images[i] = image(data, start + i);
+      }
+      ImageClassifier.Verdict[] verdicts = classifier.classify(images);
+      for (int i = 0; i < n; i++) {
+        if (verdicts[i].label() == data.labels()[start + i]) {
+          correct++;
+        }
+      }
+    }
+    return (double) correct / data.count();
+  }
+
+  /** Image {@code index} as [28 * 28] floats in [0, 1]. */
+  public static float[] image(LabeledImages data, int index) {
+    int size = data.side() * data.side();
+    float[] out = new float[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = (data.pixels()[index * size + i] & 0xff) / 255f;
+    }
+    return out;
+  }
+
+  private static int[] permutation(int n, SplittableRandom random) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+}

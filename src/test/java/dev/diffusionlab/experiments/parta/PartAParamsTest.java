@@ -1,0 +1,136 @@
+package dev.diffusionlab.experiments.parta;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.diffusionlab.experiments.InvalidParamsException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Bad part A parameters are rejected before any sampling, naming the field. */
+class PartAParamsTest {
+
+  private static InvalidParamsException rejects(Runnable check) {
+    return assertThrows(InvalidParamsException.class, check::run);
+  }
+
+  @Test
+  void unknownPromptOfTheEmbeddedModelNamesTheIndex() {
+    SampleExperiment.Params p =
+        new SampleExperiment.Params(
+            "embedded",
+            "m",
+            "e",
+            List.of("a handwritten digit 3", "a unicorn"),
+            2,
+            List.of(30),
+            7.0,
+            "",
+            false);
+    InvalidParamsException e = rejects(() -> new SampleExperiment().validate(p));
+    assertEquals("prompts[1]", e.field());
+    assertTrue(e.getMessage().contains("no prompt 'a unicorn'"), e.getMessage());
+  }
+
+  @Test
+  void deepfloydAcceptsAnyPromptButNotAnUnknownBackend() {
+    new SampleExperiment()
+        .validate(
+            new SampleExperiment.Params(
+                "deepfloyd", "m", "e", List.of("a unicorn"), 2, List.of(30), 7.0, "", false));
+    InvalidParamsException e =
+        rejects(
+            () ->
+                new SampleExperiment()
+                    .validate(
+                        new SampleExperiment.Params(
+                            "stable", "m", "e", List.of("x"), 2, List.of(30), 1.0, "", false)));
+    assertEquals("backend", e.field());
+  }
+
+  @Test
+  void iStartOutsideTheScheduleIsRejected() {
+    SdeditExperiment.Params p =
+        new SdeditExperiment.Params(
+            "embedded",
+            "m",
+            "e",
+            List.of("images/cat.png"),
+            List.of(1, 34),
+            "a high quality photo",
+            7.0,
+            30);
+    InvalidParamsException e = rejects(() -> new SdeditExperiment().validate(p));
+    assertEquals("i_starts[1]", e.field());
+    assertTrue(e.getMessage().contains("34 steps [0, 33]"), e.getMessage());
+  }
+
+  @Test
+  void unknownViewListsTheViews() {
+    AnagramExperiment.Params p =
+        new AnagramExperiment.Params(
+            "embedded",
+            "m",
+            "e",
+            List.of(
+                new AnagramExperiment.Anagram(
+                    List.of("a handwritten digit 6", "a handwritten digit 9"),
+                    List.of("identity", "mirror"))),
+            1,
+            7.0,
+            30,
+            "",
+            false);
+    InvalidParamsException e = rejects(() -> new AnagramExperiment().validate(p));
+    assertEquals("anagrams[0].views[1]", e.field());
+    assertTrue(e.getMessage().contains("flip"), e.getMessage());
+  }
+
+  @Test
+  void masksMustMatchImagesAndBoxesMustBeValid() {
+    InpaintExperiment type = new InpaintExperiment();
+    InvalidParamsException count =
+        rejects(
+            () ->
+                type.validate(
+                    new InpaintExperiment.Params(
+                        "embedded",
+                        "m",
+                        "e",
+                        List.of("a.png", "b.png"),
+                        List.of("box:0,0,1,1"),
+                        "a high quality photo",
+                        7.0,
+                        30,
+                        1)));
+    assertEquals("masks", count.field());
+    InvalidParamsException box =
+        rejects(
+            () ->
+                type.validate(
+                    new InpaintExperiment.Params(
+                        "embedded",
+                        "m",
+                        "e",
+                        List.of("a.png"),
+                        List.of("box:0.5,0,0.2,1"),
+                        "a high quality photo",
+                        7.0,
+                        30,
+                        1)));
+    assertEquals("masks[0]", box.field());
+  }
+
+  @Test
+  void stridedTimestepsFollowA14AndIfLeadingSpacing() {
+    int[] a14 = Frames.timesteps(30, 1000);
+    assertEquals(34, a14.length);
+    assertEquals(990, a14[0]);
+    assertEquals(690, a14[10]);
+    assertEquals(0, a14[33]);
+    int[] twenty = Frames.timesteps(50, 1000);
+    assertEquals(20, twenty.length);
+    assertEquals(950, twenty[0]);
+  }
+}
