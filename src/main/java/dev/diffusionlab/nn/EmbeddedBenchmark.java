@@ -1,0 +1,91 @@
+package dev.diffusionlab.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import dev.diffusionlab.diffusion.DdpmScheduler;
+import dev.diffusionlab.diffusion.NoiseSchedule;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.pipelines.Conditioned;
+import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
+import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.run.Machine;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Times the embedded denoiser: evaluations per second at batch 1 and 2 (2 is one CFG step) and the
+ * wall time of one guided sample from pure noise over A1.4's 34 strided steps. The timing does not
+ * depend on the weights' values, so fresh weights of the shipped architecture are used.
+ *
+ * <p>Run: {@code mvn -q compile exec:java -Dexec.mainClass=dev.diffusionlab.nn.EmbeddedBenchmark}
+ */
+public final class EmbeddedBenchmark {
+  private EmbeddedBenchmark() {}
+
+  public static void main(String[] args) {
+    System.out.printf(
+        Locale.ROOT,
+        "machine: %s, %d cores; %s%n",
+        Machine.describe().path("cpu").asText(),
+        Runtime.getRuntime().availableProcessors(),
+        Machine.engineVersion());
+    try (NDManager manager = NDManager.newBaseManager();
+        EmbeddedDenoiser denoiser =
+            EmbeddedDenoiser.of(new EmbeddedUNet(EmbeddedDenoiser.SHIPPED, manager, 0))) {
+      for (int batch : new int[] {1, 2}) {
+        double[] ms = timeEvaluations(denoiser, manager, batch, 200);
+        System.out.printf(
+            Locale.ROOT,
+            "batch %d: median %.2f ms per evaluation, %.0f evaluations/s, %.0f images/s%n",
+            batch,
+            ms[ms.length / 2],
+            1000 / ms[ms.length / 2],
+            batch * 1000 / ms[ms.length / 2]);
+      }
+      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
+      IterativeDenoiser loop =
+          new IterativeDenoiser(scheduler, NoiseSchedule.stridedTimesteps(990, 30));
+      double[] samples = new double[5];
+      for (int r = 0; r < samples.length; r++) {
+        try (NDManager run = manager.newSubManager()) {
+          ClassifierFreeGuidance cfg =
+              new ClassifierFreeGuidance(
+                  Conditioned.on(denoiser, EmbeddedPrompts.GENERIC, run),
+                  Conditioned.on(denoiser, "", run),
+                  7);
+          long t0 = System.nanoTime();
+          loop.sample(run, 1, 1, 28, cfg, new GaussianNoise(r), null);
+          samples[r] = (System.nanoTime() - t0) / 1e6;
+        }
+      }
+      Arrays.sort(samples);
+      System.out.printf(
+          Locale.ROOT,
+          "one CFG sample from pure noise (34 steps, 68 evaluations as 34 batches of 2): median %.0f ms%n",
+          samples[samples.length / 2]);
+    }
+  }
+
+  private static double[] timeEvaluations(
+      EmbeddedDenoiser denoiser, NDManager manager, int batch, int runs) {
+    double[] ms = new double[runs];
+    NDArray x = manager.randomNormal(new ai.djl.ndarray.types.Shape(batch, 1, 28, 28));
+    NDArray embeds =
+        denoiser.prompts().embed(EmbeddedPrompts.GENERIC, manager).expandDims(0).repeat(0, batch);
+    int[] t = new int[batch];
+    Arrays.fill(t, 500);
+    for (int i = -20; i < runs; i++) {
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        long t0 = System.nanoTime();
+        denoiser.predict(x, t, embeds).toFloatArray();
+        if (i >= 0) {
+          ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+      }
+    }
+    Arrays.sort(ms);
+    return ms;
+  }
+}
