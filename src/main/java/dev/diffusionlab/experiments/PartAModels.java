@@ -1,6 +1,7 @@
 package dev.diffusionlab.experiments;
 
 import dev.diffusionlab.experiments.parta.AnagramExperiment;
+import dev.diffusionlab.experiments.parta.BenchmarkExperiment;
 import dev.diffusionlab.experiments.parta.ClassifierTraining;
 import dev.diffusionlab.experiments.parta.DenoiseExperiment;
 import dev.diffusionlab.experiments.parta.EmbeddedDenoiserTraining;
@@ -23,6 +24,7 @@ public final class PartAModels {
         new SdeditExperiment(),
         new InpaintExperiment(),
         new AnagramExperiment(),
-        new HybridExperiment());
+        new HybridExperiment(),
+        new BenchmarkExperiment());
   }
 }

@@ -10,7 +10,9 @@ import dev.diffusionlab.diffusion.pipelines.Conditioned;
 import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
 import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
 import dev.diffusionlab.run.Machine;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,10 +20,14 @@ import java.util.Locale;
  * wall time of one guided sample from pure noise over A1.4's 34 strided steps. The timing does not
  * depend on the weights' values, so fresh weights of the shipped architecture are used.
  *
- * <p>Run: {@code mvn -q compile exec:java -Dexec.mainClass=dev.diffusionlab.nn.EmbeddedBenchmark}
+ * <p>Run: {@code mvn -q compile exec:java
+ * -Dexec.mainClass=dev.diffusionlab.nn.EmbeddedDenoiserBenchmark}
  */
-public final class EmbeddedBenchmark {
-  private EmbeddedBenchmark() {}
+public final class EmbeddedDenoiserBenchmark {
+  private EmbeddedDenoiserBenchmark() {}
+
+  /** One measurement: what was timed, its median in milliseconds, and a throughput. */
+  public record Timing(String what, double medianMs, String throughput) {}
 
   public static void main(String[] args) {
     System.out.printf(
@@ -30,18 +36,26 @@ public final class EmbeddedBenchmark {
         Machine.describe().path("cpu").asText(),
         Runtime.getRuntime().availableProcessors(),
         Machine.engineVersion());
+    for (Timing t : measure()) {
+      System.out.printf(
+          Locale.ROOT, "%-70s median %8.2f ms  %s%n", t.what(), t.medianMs(), t.throughput());
+    }
+  }
+
+  /** Times evaluations at batch 1 and 2 and one full CFG sample. */
+  public static List<Timing> measure() {
+    List<Timing> timings = new ArrayList<>();
     try (NDManager manager = NDManager.newBaseManager();
         EmbeddedDenoiser denoiser =
             EmbeddedDenoiser.of(new EmbeddedUNet(EmbeddedDenoiser.SHIPPED, manager, 0))) {
       for (int batch : new int[] {1, 2}) {
         double[] ms = timeEvaluations(denoiser, manager, batch, 200);
-        System.out.printf(
-            Locale.ROOT,
-            "batch %d: median %.2f ms per evaluation, %.0f evaluations/s, %.0f images/s%n",
-            batch,
-            ms[ms.length / 2],
-            1000 / ms[ms.length / 2],
-            batch * 1000 / ms[ms.length / 2]);
+        double median = ms[ms.length / 2];
+        timings.add(
+            new Timing(
+                "one denoiser evaluation, batch " + batch + (batch == 2 ? " (one CFG step)" : ""),
+                median,
+                String.format(Locale.ROOT, "%.0f evaluations/s", 1000 / median)));
       }
       DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
       IterativeDenoiser loop =
@@ -60,11 +74,13 @@ public final class EmbeddedBenchmark {
         }
       }
       Arrays.sort(samples);
-      System.out.printf(
-          Locale.ROOT,
-          "one CFG sample from pure noise (34 steps, 68 evaluations as 34 batches of 2): median %.0f ms%n",
-          samples[samples.length / 2]);
+      timings.add(
+          new Timing(
+              "one CFG sample from pure noise (34 strided steps)",
+              samples[samples.length / 2],
+              "68 evaluations"));
     }
+    return timings;
   }
 
   private static double[] timeEvaluations(

@@ -1,0 +1,60 @@
+package dev.diffusionlab.experiments.parta;
+
+import dev.diffusionlab.experiments.ExperimentContext;
+import dev.diffusionlab.experiments.ExperimentType;
+import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.nn.EmbeddedDenoiserBenchmark;
+import dev.diffusionlab.report.CsvTable;
+import dev.diffusionlab.run.Machine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts the embedded denoiser's benchmark on the report: the same measurements as {@link
+ * EmbeddedDenoiserBenchmark}'s command, with the machine they ran on. Timings depend on the machine
+ * and its load; the entry's provenance records both.
+ */
+public final class BenchmarkExperiment implements ExperimentType<BenchmarkExperiment.Params> {
+
+  /**
+   * @param label a name for the run (change it to measure again)
+   */
+  public record Params(String label) {}
+
+  @Override
+  public String name() {
+    return "benchmark-embedded";
+  }
+
+  @Override
+  public int codeVersion() {
+    return 1;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.of("label", "default");
+  }
+
+  @Override
+  public void run(Params p, ExperimentContext ctx) {
+    List<List<String>> rows = new ArrayList<>();
+    String machine =
+        Machine.describe().path("cpu").asText()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + Machine.engineVersion();
+    for (EmbeddedDenoiserBenchmark.Timing t : EmbeddedDenoiserBenchmark.measure()) {
+      rows.add(List.of(t.what(), CsvTable.number(t.medianMs(), 2), t.throughput(), machine));
+    }
+    new CsvTable(List.of("measurement", "median (ms)", "throughput", "machine"), rows)
+        .write(ctx.output("timings.csv", OutputKind.TABLE, "embedded denoiser timings"));
+  }
+}
