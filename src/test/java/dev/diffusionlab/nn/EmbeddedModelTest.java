@@ -1,0 +1,179 @@
+package dev.diffusionlab.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.diffusionlab.diffusion.NoiseSchedule;
+import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
+import dev.diffusionlab.run.Progress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedModelTest {
+  private static final EmbeddedUNet.Config TINY = new EmbeddedUNet.Config(8, 16, EmbeddedPrompts.DIM, 4);
+
+  @Test
+  void spaceToDepthIsUndoneByDepthToSpace() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray x = manager.arange(2f * 3 * 4 * 6).reshape(2, 3, 4, 6);
+      NDArray folded = Layers.spaceToDepth(x);
+      assertEquals(new Shape(2, 12, 2, 3), folded.getShape());
+      assertArrayEquals(x.toFloatArray(), Layers.depthToSpace(folded).toFloatArray(), 0f);
+    }
+  }
+
+  @Test
+  void unetPredictsNoiseAndVarianceAtImageSizeAndStartsAtZero() {
+    try (NDManager manager = NDManager.newBaseManager();
+        EmbeddedUNet unet = new EmbeddedUNet(TINY, manager, 1)) {
+      NDArray x = new GaussianNoise(1).sample(manager, new Shape(3, 1, 28, 28));
+      NDArray t = manager.create(new float[] {0, 500, 999});
+      NDArray embeds = manager.zeros(new Shape(3, 1, EmbeddedPrompts.DIM));
+      NDArray out = unet.forward(x, t, embeds);
+      assertEquals(new Shape(3, 2, 28, 28), out.getShape());
+      // The output convolution is zero-initialised.
+      assertEquals(0f, out.abs().max().getFloat(), 0f);
+    }
+  }
+
+  @Test
+  void weightsSurviveAHalfPrecisionRoundTrip(@TempDir Path dir) throws Exception {
+    try (NDManager manager = NDManager.newBaseManager();
+        EmbeddedUNet a = new EmbeddedUNet(TINY, manager, 1);
+        EmbeddedUNet b = new EmbeddedUNet(TINY, manager, 2)) {
+      Path file = dir.resolve("w.safetensors");
+      a.weights().save(file, true);
+      b.weights().load(file);
+      for (String name : a.weights().names()) {
+        assertArrayEquals(
+            a.weights().get(name).toFloatArray(), b.weights().get(name).toFloatArray(), 2e-3f, name);
+      }
+    }
+  }
+
+  @Test
+  void loadingWeightsOfAnotherArchitectureNamesFileAndTensor(@TempDir Path dir) throws Exception {
+    try (NDManager manager = NDManager.newBaseManager();
+        EmbeddedUNet small = new EmbeddedUNet(TINY, manager, 1);
+        EmbeddedUNet wider =
+            new EmbeddedUNet(new EmbeddedUNet.Config(16, 16, EmbeddedPrompts.DIM, 4), manager, 1)) {
+      Path file = dir.resolve("small.safetensors");
+      small.weights().save(file, false);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> wider.weights().load(file));
+      assertTrue(e.getMessage().contains("small.safetensors"), e.getMessage());
+      assertTrue(e.getMessage().contains("in.weight"), e.getMessage());
+    }
+  }
+
+  @Test
+  void promptsCoverTwentyClassesTheGenericAndTheEmptyPrompt() {
+    EmbeddedPrompts prompts = new EmbeddedPrompts();
+    assertEquals(22, prompts.prompts().size());
+    assertEquals("a handwritten digit 3", EmbeddedPrompts.classPrompt(3));
+    assertEquals("an ankle boot", EmbeddedPrompts.classPrompt(19));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      assertEquals(0f, prompts.embed("", manager).sum().getFloat());
+      assertEquals(1f, prompts.embed("a sandal", manager).getFloat(0, 15));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> prompts.embed("a cat", manager));
+      assertTrue(e.getMessage().contains("a cat") && e.getMessage().contains("a sneaker"));
+    }
+  }
+
+  @Test
+  void hybridLossIsZeroForExactNoiseAndThePosteriorVariance() {
+    HybridLoss loss = new HybridLoss(NoiseSchedule.squaredCosCapV2(1000));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray noise = new GaussianNoise(3).sample(manager, new Shape(2, 1, 4, 4));
+      // Variance value -1 selects the bottom of the learned range: the true posterior variance.
+      NDArray output = noise.concat(manager.full(new Shape(2, 1, 4, 4), -1f), 1);
+      HybridLoss.Terms terms = loss.compute(output, noise, new int[] {10, 700});
+      assertEquals(0f, terms.mse().getFloat(), 1e-7f);
+      assertEquals(0f, terms.vlb().getFloat(), 1e-6f);
+    }
+  }
+
+  @Test
+  void hybridLossKlMatchesTheGaussianKlByHand() {
+    NoiseSchedule schedule = NoiseSchedule.squaredCosCapV2(1000);
+    HybridLoss loss = new HybridLoss(schedule);
+    int t = 400;
+    double abar = schedule.alphaCumprod(t);
+    double abarPrev = schedule.alphaCumprod(t - 1);
+    double beta = 1 - abar / abarPrev;
+    double posterior = (1 - abarPrev) / (1 - abar) * beta;
+    // v = 1: model variance beta; noise error 0.5 gives a mean error c * 0.5.
+    double c = Math.sqrt(abarPrev) * beta / (1 - abar) * Math.sqrt((1 - abar) / abar);
+    double meanError = c * 0.5;
+    double kl =
+        0.5 * (-1 + Math.log(beta) - Math.log(posterior) + posterior / beta + meanError * meanError / beta);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray noise = manager.zeros(new Shape(1, 1, 2, 2));
+      NDArray output = manager.full(new Shape(1, 1, 2, 2), 0.5f).concat(manager.ones(new Shape(1, 1, 2, 2)), 1);
+      HybridLoss.Terms terms = loss.compute(output, noise, new int[] {t});
+      assertEquals(kl / Math.log(2), terms.vlb().getFloat(), 1e-4 * kl);
+      assertEquals(0.25f, terms.mse().getFloat(), 1e-7f);
+    }
+  }
+
+  @Test
+  void adamStepLowersAQuadraticLoss() {
+    try (NDManager manager = NDManager.newBaseManager();
+        NamedWeights w = new NamedWeights(manager);
+        Adam adam = new Adam(w, 10)) {
+      w.constant("x", new Shape(3), 2f);
+      try (Adam fresh = new Adam(w, 10)) {
+        w.requireGradients(true);
+        for (int i = 0; i < 50; i++) {
+          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            collector.backward(w.get("x").square().sum());
+          }
+          fresh.step(0.1);
+        }
+      }
+      assertTrue(Math.abs(w.get("x").getFloat(0)) < 1.0f);
+      assertEquals(0, adam.steps());
+    }
+  }
+
+  @Test
+  void trainingResumesFromItsLastEpochAndWritesWeights(@TempDir Path dir) throws Exception {
+    int n = 64;
+    byte[] pixels = new byte[n * 784];
+    int[] labels = new int[n];
+    Random random = new Random(5);
+    random.nextBytes(pixels);
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % 20;
+    }
+    LabeledImages data = new LabeledImages(pixels, labels, 28);
+    NoiseSchedule schedule = NoiseSchedule.squaredCosCapV2(1000);
+    Path work = dir.resolve("work");
+    Path steps = dir.resolve("steps.csv");
+    EmbeddedDenoiserTrainer.Settings one =
+        new EmbeddedDenoiserTrainer.Settings(1, 32, 1e-3, 0.9, 0.1, 0.1, 3);
+    new EmbeddedDenoiserTrainer(TINY, one, schedule, Progress.silent())
+        .train(data, work, dir.resolve("a.safetensors"), steps);
+    EmbeddedDenoiserTrainer.Settings two =
+        new EmbeddedDenoiserTrainer.Settings(2, 32, 1e-3, 0.9, 0.1, 0.1, 3);
+    List<EmbeddedDenoiserTrainer.EpochStats> stats =
+        new EmbeddedDenoiserTrainer(TINY, two, schedule, Progress.silent())
+            .train(data, work, dir.resolve("b.safetensors"), steps);
+    assertEquals(2, stats.size());
+    assertEquals(4, Files.readAllLines(steps).size());
+    assertTrue(Double.isFinite(stats.get(1).loss()));
+    assertTrue(Files.size(dir.resolve("b.safetensors")) > 0);
+  }
+}
