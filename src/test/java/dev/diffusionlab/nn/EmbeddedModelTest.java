@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedModelTest {
-  private static final EmbeddedUNet.Config TINY = new EmbeddedUNet.Config(8, 16, EmbeddedPrompts.DIM, 4);
+  private static final EmbeddedUNet.Config TINY =
+      new EmbeddedUNet.Config(8, 16, EmbeddedPrompts.DIM, 4);
 
   @Test
   void spaceToDepthIsUndoneByDepthToSpace() {
@@ -57,7 +58,10 @@ class EmbeddedModelTest {
       b.weights().load(file);
       for (String name : a.weights().names()) {
         assertArrayEquals(
-            a.weights().get(name).toFloatArray(), b.weights().get(name).toFloatArray(), 2e-3f, name);
+            a.weights().get(name).toFloatArray(),
+            b.weights().get(name).toFloatArray(),
+            2e-3f,
+            name);
       }
     }
   }
@@ -118,10 +122,16 @@ class EmbeddedModelTest {
     double c = Math.sqrt(abarPrev) * beta / (1 - abar) * Math.sqrt((1 - abar) / abar);
     double meanError = c * 0.5;
     double kl =
-        0.5 * (-1 + Math.log(beta) - Math.log(posterior) + posterior / beta + meanError * meanError / beta);
+        0.5
+            * (-1
+                + Math.log(beta)
+                - Math.log(posterior)
+                + posterior / beta
+                + meanError * meanError / beta);
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray noise = manager.zeros(new Shape(1, 1, 2, 2));
-      NDArray output = manager.full(new Shape(1, 1, 2, 2), 0.5f).concat(manager.ones(new Shape(1, 1, 2, 2)), 1);
+      NDArray output =
+          manager.full(new Shape(1, 1, 2, 2), 0.5f).concat(manager.ones(new Shape(1, 1, 2, 2)), 1);
       HybridLoss.Terms terms = loss.compute(output, noise, new int[] {t});
       assertEquals(kl / Math.log(2), terms.vlb().getFloat(), 1e-4 * kl);
       assertEquals(0.25f, terms.mse().getFloat(), 1e-7f);

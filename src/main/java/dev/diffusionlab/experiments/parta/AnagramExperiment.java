@@ -55,7 +55,7 @@ public final class AnagramExperiment implements ExperimentType<AnagramExperiment
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -126,9 +126,7 @@ public final class AnagramExperiment implements ExperimentType<AnagramExperiment
         SampleScoring scoring =
             p.classifier().isEmpty() ? null : new SampleScoring(ctx.dependency(p.classifier()))) {
       DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-      IterativeDenoiser loop =
-          new IterativeDenoiser(
-              scheduler, Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps()));
+      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
       ImageGrid grid = new ImageGrid();
       List<List<String>> verdicts = new ArrayList<>();
       Trajectory first = null;

@@ -61,7 +61,7 @@ public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -130,7 +130,7 @@ public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment
       oneStep(p, ctx, m, clean, scheduler, estimator, noise, original);
 
       int[] timesteps = Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps());
-      IterativeDenoiser loop = new IterativeDenoiser(scheduler, timesteps);
+      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
       int tStart = timesteps[p.iStart()];
       NDArray noisy = scheduler.addNoise(clean, noise.sample(m, shape), tStart);
       Trajectory trajectory = new Trajectory(p.showEvery());

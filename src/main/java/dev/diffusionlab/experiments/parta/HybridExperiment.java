@@ -47,7 +47,7 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -97,9 +97,7 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
         SampleScoring scoring =
             p.classifier().isEmpty() ? null : new SampleScoring(ctx.dependency(p.classifier()))) {
       DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-      IterativeDenoiser loop =
-          new IterativeDenoiser(
-              scheduler, Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps()));
+      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
       GaussianLowPass filter = GaussianLowPass.forImageSize(denoiser.imageSize());
       ctx.progress().log("low-pass kernel " + filter.kernelSize() + ", sigma " + filter.sigma());
       ImageGrid grid = new ImageGrid();

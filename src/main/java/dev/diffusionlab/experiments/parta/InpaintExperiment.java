@@ -55,7 +55,7 @@ public final class InpaintExperiment implements ExperimentType<InpaintExperiment
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -171,7 +171,7 @@ public final class InpaintExperiment implements ExperimentType<InpaintExperiment
       }
       DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
       int[] timesteps = Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps());
-      IterativeDenoiser loop = new IterativeDenoiser(scheduler, timesteps);
+      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
       NoiseEstimator estimator = SampleExperiment.estimator(denoiser, p.prompt(), p.guidance(), m);
       List<String> columns = new ArrayList<>(List.of("original", "mask", "kept"));
       for (int k = 1; k <= p.samples(); k++) {

@@ -64,7 +64,7 @@ public final class SampleExperiment implements ExperimentType<SampleExperiment.P
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -136,7 +136,7 @@ public final class SampleExperiment implements ExperimentType<SampleExperiment.P
       for (int s = 0; s < p.strides().size(); s++) {
         int stride = p.strides().get(s);
         int[] timesteps = Frames.timesteps(stride, denoiser.schedule().numTrainTimesteps());
-        IterativeDenoiser loop = new IterativeDenoiser(scheduler, timesteps);
+        IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, stride);
         for (int q = 0; q < p.prompts().size(); q++) {
           String prompt = p.prompts().get(q);
           try (NDManager step = manager.newSubManager()) {

@@ -52,7 +52,7 @@ public final class SdeditExperiment implements ExperimentType<SdeditExperiment.P
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -119,7 +119,7 @@ public final class SdeditExperiment implements ExperimentType<SdeditExperiment.P
       int size = denoiser.imageSize();
       DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
       int[] timesteps = Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps());
-      IterativeDenoiser loop = new IterativeDenoiser(scheduler, timesteps);
+      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
       NoiseEstimator estimator = SampleExperiment.estimator(denoiser, p.prompt(), p.guidance(), m);
       List<String> columns = new ArrayList<>();
       for (int start : p.iStarts()) {
