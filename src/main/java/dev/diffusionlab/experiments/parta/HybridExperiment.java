@@ -47,7 +47,7 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
 
   @Override
   public int codeVersion() {
-    return 2;
+    return 4;
   }
 
   @Override
@@ -120,8 +120,6 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
                   new GaussianNoise(ctx.seed() * 131L + h),
                   null);
           NDArray far = filter.lowPass(x);
-          // Up close the eye sees the high frequencies; shown on grey for contrast.
-          NDArray near = filter.highPass(x);
           List<BufferedImage> row = new ArrayList<>();
           List<BufferedImage> full = Frames.images(x);
           List<BufferedImage> afar = Frames.images(far);
@@ -140,7 +138,7 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
                 AnagramExperiment.verdictRows(scoring, far, h + 1, "far (low-pass)", hybrid.far()));
             verdicts.addAll(
                 AnagramExperiment.verdictRows(
-                    scoring, near, h + 1, "near (high-pass)", hybrid.near()));
+                    scoring, x, h + 1, "near (the full image)", hybrid.near()));
           }
         }
         ctx.progress().log("hybrid " + (h + 1) + " of " + p.hybrids().size() + " done");
