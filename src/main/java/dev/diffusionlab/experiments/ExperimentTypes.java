@@ -21,7 +21,8 @@ public final class ExperimentTypes {
 
   /** Every type the project ships; each part of the project lists its own. */
   public static ExperimentTypes standard() {
-    return new ExperimentTypes(Stream.of(PartAClassical.types()).flatMap(List::stream).toList());
+    return new ExperimentTypes(
+        Stream.of(PartAClassical.types(), PartB.types()).flatMap(List::stream).toList());
   }
 
   public Optional<ExperimentType<?>> find(String name) {

@@ -174,6 +174,12 @@ public final class TrainingLoop {
         records.add(new EpochRecord(in.readInt(), in.readDouble(), in.readDouble(), in.readLong()));
       }
       model.loadParameters(manager, in);
+      // Loading replaces the arrays; the new ones must record gradients like the initial ones.
+      for (ai.djl.nn.Parameter p : model.getParameters().values()) {
+        if (p.requiresGradient()) {
+          p.getArray().setRequiresGradient(true);
+        }
+      }
       adam.load(in);
     } catch (ai.djl.MalformedModelException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
