@@ -105,6 +105,7 @@ final class BuildCommand implements Callable<Integer> {
         report.count(Outcome.RAN),
         report.count(Outcome.FAILED),
         report.count(Outcome.SKIPPED),
+        report.count(Outcome.UNAVAILABLE),
         pages.size(),
         site.resolve("index.html"),
         seconds);
