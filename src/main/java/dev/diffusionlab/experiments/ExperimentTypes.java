@@ -22,7 +22,9 @@ public final class ExperimentTypes {
   /** Every type the project ships; each part of the project lists its own. */
   public static ExperimentTypes standard() {
     return new ExperimentTypes(
-        Stream.of(PartAClassical.types(), PartAModels.types()).flatMap(List::stream).toList());
+        Stream.of(PartAClassical.types(), PartAModels.types(), PartB.types())
+            .flatMap(List::stream)
+            .toList());
   }
 
   public Optional<ExperimentType<?>> find(String name) {

@@ -1,0 +1,363 @@
+package dev.diffusionlab.experiments;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.diffusionlab.data.ImageBatches;
+import dev.diffusionlab.data.Images;
+import dev.diffusionlab.data.LabeledImages;
+import dev.diffusionlab.data.Npy;
+import dev.diffusionlab.diffusion.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.DdpmAncestralSampler;
+import dev.diffusionlab.diffusion.DiffusionObjective;
+import dev.diffusionlab.diffusion.FlowEulerSampler;
+import dev.diffusionlab.diffusion.NoiseSchedule;
+import dev.diffusionlab.diffusion.Sampler;
+import dev.diffusionlab.diffusion.TimeConditionedModel;
+import dev.diffusionlab.diffusion.TrainingPair;
+import dev.diffusionlab.nn.unet.Conditioning;
+import dev.diffusionlab.nn.unet.UNet;
+import dev.diffusionlab.nn.unet.UNetConfig;
+import dev.diffusionlab.report.AnimatedGif;
+import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.report.SampleImages;
+import dev.diffusionlab.run.Json;
+import dev.diffusionlab.training.TrainingHistory;
+import dev.diffusionlab.training.TrainingLoop;
+import dev.diffusionlab.training.TrainingPlan;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+
+/**
+ * B2.1–B2.6: a time-conditioned (optionally also class-conditioned) UNet trained with the DDPM
+ * objective (predict eps, ancestral sampling) or flow matching (predict x1 - x0, Euler sampling),
+ * with samples after chosen epochs. Class-conditioned samples use classifier-free guidance.
+ */
+public final class DiffusionUNetExperiment
+    implements ExperimentType<DiffusionUNetExperiment.Params> {
+  private static final int SIZE = UNetConfig.IMAGE_SIZE;
+  private static final int CLASSES = 10;
+
+  /**
+   * @param objective {@code ddpm} or {@code flow}
+   * @param classConditioned B2.4: also condition on a one-hot class (dropped with p_uncond)
+   * @param hidden UNet width D
+   * @param batchSize images per step
+   * @param learningRate Adam's initial learning rate
+   * @param finalLrFactor the learning rate after training relative to the first (B2.1: 0.1)
+   * @param epochs passes over the training subset
+   * @param trainSize training images used (the first ones of MNIST's training set)
+   * @param sampleEpochs epochs after which samples are drawn (the last epoch always is)
+   * @param samplesPerClass samples of each digit (class-conditioned) or 10 times this many
+   * @param guidance the classifier-free guidance scale gamma (B2.5: 5)
+   * @param timesteps DDPM's T (300) with betas linear from 1e-4 to 0.02
+   * @param samplingSteps Euler steps of the flow-matching sampler (50)
+   * @param pUncond probability that a training example's class is zeroed (0.1)
+   * @param gifFrames frames of the sampling animation after the last epoch (0: none)
+   */
+  public record Params(
+      String objective,
+      boolean classConditioned,
+      int hidden,
+      int batchSize,
+      double learningRate,
+      double finalLrFactor,
+      int epochs,
+      int trainSize,
+      List<Integer> sampleEpochs,
+      int samplesPerClass,
+      double guidance,
+      int timesteps,
+      int samplingSteps,
+      double pUncond,
+      int gifFrames) {}
+
+  @Override
+  public String name() {
+    return "diffusion-unet";
+  }
+
+  @Override
+  public int codeVersion() {
+    return 1;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public boolean resumable() {
+    return true;
+  }
+
+  // B2 course settings for DDPM (flow matching overrides batch 64, lr 1e-2, 10 epochs).
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.ofEntries(
+        Map.entry("objective", "ddpm"),
+        Map.entry("class_conditioned", false),
+        Map.entry("hidden", 64),
+        Map.entry("batch_size", 128),
+        Map.entry("learning_rate", 1e-3),
+        Map.entry("final_lr_factor", 0.1),
+        Map.entry("epochs", 20),
+        Map.entry("train_size", 60000),
+        Map.entry("sample_epochs", List.of(1, 5, 10, 15, 20)),
+        Map.entry("samples_per_class", 4),
+        Map.entry("guidance", 5.0),
+        Map.entry("timesteps", 300),
+        Map.entry("sampling_steps", 50),
+        Map.entry("p_uncond", 0.1),
+        Map.entry("gif_frames", 24));
+  }
+
+  @Override
+  public void validate(Params p) {
+    if (!List.of("ddpm", "flow").contains(p.objective())) {
+      throw new InvalidParamsException(
+          "objective", "expected ddpm or flow, got '" + p.objective() + "'");
+    }
+    PartBValidation.training(
+        p.hidden(), p.batchSize(), p.learningRate(), p.epochs(), p.trainSize());
+    PartBTraining.requireAtMost("train_size", p.trainSize(), 60000);
+    PartBTraining.requireEpochs("sample_epochs", p.sampleEpochs());
+    if (!(p.finalLrFactor() > 0) || p.finalLrFactor() > 1) {
+      throw new InvalidParamsException(
+          "final_lr_factor", "expected a factor in (0, 1], got " + p.finalLrFactor());
+    }
+    if (p.samplesPerClass() < 1) {
+      throw new InvalidParamsException(
+          "samples_per_class", "expected at least 1, got " + p.samplesPerClass());
+    }
+    if (!Double.isFinite(p.guidance()) || p.guidance() < 0) {
+      throw new InvalidParamsException("guidance", "expected a number >= 0, got " + p.guidance());
+    }
+    if (p.timesteps() < 2 || p.samplingSteps() < 1) {
+      throw new InvalidParamsException(
+          p.timesteps() < 2 ? "timesteps" : "sampling_steps", "expected a positive step count");
+    }
+    if (!(p.pUncond() >= 0 && p.pUncond() < 1)) {
+      throw new InvalidParamsException(
+          "p_uncond", "expected a probability in [0, 1), got " + p.pUncond());
+    }
+    if (p.gifFrames() < 0) {
+      throw new InvalidParamsException("gif_frames", "must not be negative, got " + p.gifFrames());
+    }
+  }
+
+  @Override
+  public void run(Params p, ExperimentContext ctx) throws Exception {
+    LabeledImages train = PartBTraining.train(ctx);
+    DiffusionObjective objective = DiffusionObjective.named(p.objective(), p.timesteps());
+    Sampler sampler =
+        p.objective().equals("ddpm")
+            ? new DdpmAncestralSampler(NoiseSchedule.linear(p.timesteps(), 1e-4, 0.02))
+            : new FlowEulerSampler(p.samplingSteps());
+    Conditioning conditioning =
+        p.classConditioned() ? Conditioning.TIME_AND_CLASS : Conditioning.TIME;
+    TreeSet<Integer> sampleEpochs = sampleEpochs(p);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      UNet net =
+          PartBTraining.unet(manager, UNetConfig.mnist(p.hidden(), conditioning), ctx.seed());
+      TrainingPlan plan =
+          new TrainingPlan(
+              p.epochs(), p.batchSize(), p.learningRate(), p.finalLrFactor(), p.trainSize());
+      TrainingLoop loop =
+          new TrainingLoop(net, manager, plan, ctx.seed(), ctx.workDir(), ctx.progress(), ctx.id());
+      TrainingHistory history =
+          loop.run(
+              (m, store, indices, random) -> {
+                TrainingPair pair = objective.pair(ImageBatches.images(train, indices, m), random);
+                NDList inputs = new NDList(pair.noisy(), pair.time());
+                if (p.classConditioned()) {
+                  inputs.add(
+                      droppedOneHot(ImageBatches.labels(train, indices), p.pUncond(), random, m));
+                }
+                NDArray pred = net.forward(store, inputs, true).head();
+                return pred.sub(pair.target()).square().mean();
+              },
+              epoch -> {
+                if (sampleEpochs.contains(epoch)) {
+                  writeSamples(p, ctx, net, manager, sampler, epoch, epoch == p.epochs());
+                }
+              });
+      PartBTraining.writeHistory(ctx, history, ctx.id() + " (" + ctx.profile() + ")");
+      PartBTraining.saveModel(ctx, net, "model.params");
+      registerSamples(p, ctx, sampleEpochs);
+    }
+  }
+
+  private static TreeSet<Integer> sampleEpochs(Params p) {
+    TreeSet<Integer> epochs = new TreeSet<>();
+    for (int e : p.sampleEpochs()) {
+      if (e <= p.epochs()) {
+        epochs.add(e);
+      }
+    }
+    if (p.epochs() > 0) {
+      epochs.add(p.epochs());
+    }
+    return epochs;
+  }
+
+  // B2.4: the class is replaced by the all-zero vector with probability p_uncond, which teaches
+  // the same network the unconditional prediction that guidance needs.
+  private static NDArray droppedOneHot(int[] labels, double pUncond, Random random, NDManager m) {
+    int[] kept = labels.clone();
+    for (int i = 0; i < kept.length; i++) {
+      if (random.nextDouble() < pUncond) {
+        kept[i] = -1;
+      }
+    }
+    return ImageBatches.oneHot(kept, CLASSES, m);
+  }
+
+  /** The intended class of sample {@code i}: samples are grouped by class, then by repeat. */
+  static int intendedClass(int i, int samplesPerClass) {
+    return i / samplesPerClass;
+  }
+
+  private void writeSamples(
+      Params p,
+      ExperimentContext ctx,
+      UNet net,
+      NDManager manager,
+      Sampler sampler,
+      int epoch,
+      boolean last) {
+    int n = CLASSES * p.samplesPerClass();
+    List<BufferedImage> frames = new ArrayList<>();
+    int every =
+        p.gifFrames() > 0 ? Math.max(1, sampler.steps() / p.gifFrames()) : Integer.MAX_VALUE;
+    float[] samples;
+    try (NDManager m = manager.newSubManager()) {
+      ParameterStore store = new ParameterStore(manager, false);
+      TimeConditionedModel model;
+      if (p.classConditioned()) {
+        int[] classes = new int[n];
+        for (int i = 0; i < n; i++) {
+          classes[i] = intendedClass(i, p.samplesPerClass());
+        }
+        NDArray oneHot = ImageBatches.oneHot(classes, CLASSES, m);
+        model =
+            ClassifierFreeGuidance.guide(
+                (x, t, c) -> net.forward(store, new NDList(x, t, c), false).head(),
+                oneHot,
+                p.guidance());
+      } else {
+        model = (x, t) -> net.forward(store, new NDList(x, t), false).head();
+      }
+      // The same starting noise after every epoch, so the rows show the network changing.
+      NDArray x =
+          sampler.sample(
+              model,
+              m,
+              new Shape(n, 1, SIZE, SIZE),
+              new Random(ctx.seed() + 7),
+              (step, current) -> {
+                if (last && (step % every == 0 || step == sampler.steps())) {
+                  frames.add(gridImage(p, current.toFloatArray(), "step " + step));
+                }
+              });
+      samples = x.toFloatArray();
+    }
+    Npy.write(
+        ctx.output(
+            "samples-epoch" + epoch + ".npy", OutputKind.DATA, "samples after epoch " + epoch),
+        samples,
+        n,
+        1,
+        SIZE,
+        SIZE);
+    Images.writePng(
+        gridImage(p, samples, null),
+        ctx.output(
+            "samples-epoch" + epoch + ".png", OutputKind.FIGURE, "samples after epoch " + epoch));
+    if (last) {
+      writeIndividual(p, ctx, samples, epoch);
+      if (!frames.isEmpty()) {
+        AnimatedGif.write(
+            frames, 120, ctx.output("sampling.gif", OutputKind.FIGURE, "sampling animation"));
+      }
+    }
+  }
+
+  private static BufferedImage gridImage(Params p, float[] samples, String title) {
+    int k = p.samplesPerClass();
+    ImageGrid grid = new ImageGrid();
+    List<String> labels = new ArrayList<>();
+    for (int c = 0; c < CLASSES; c++) {
+      labels.add(p.classConditioned() ? Integer.toString(c) : "");
+    }
+    grid.columns(labels);
+    for (int s = 0; s < k; s++) {
+      List<BufferedImage> row = new ArrayList<>();
+      for (int c = 0; c < CLASSES; c++) {
+        row.add(SampleImages.image(samples, c * k + s, SIZE, SIZE));
+      }
+      grid.row(s == 0 && title != null ? title : "", row);
+    }
+    return grid.render(56);
+  }
+
+  private static String individualName(Params p, int i) {
+    int k = p.samplesPerClass();
+    return p.classConditioned()
+        ? "class" + intendedClass(i, k) + "-s" + (i % k + 1) + ".png"
+        : "sample" + (i + 1) + ".png";
+  }
+
+  private void writeIndividual(Params p, ExperimentContext ctx, float[] samples, int epoch) {
+    ArrayNode list = JsonNodeFactory.instance.arrayNode();
+    for (int i = 0; i < CLASSES * p.samplesPerClass(); i++) {
+      String name = individualName(p, i);
+      Images.writePng(
+          SampleImages.image(samples, i, SIZE, SIZE),
+          ctx.output(name, OutputKind.FIGURE, "one sample after epoch " + epoch));
+      ObjectNode entry = list.addObject().put("file", name).put("epoch", epoch);
+      if (p.classConditioned()) {
+        entry.put("class", intendedClass(i, p.samplesPerClass())).put("guidance", p.guidance());
+      }
+    }
+    ObjectNode index = JsonNodeFactory.instance.objectNode();
+    index.put("objective", p.objective()).put("epoch", epoch).set("samples", list);
+    try {
+      Json.files()
+          .writerWithDefaultPrettyPrinter()
+          .writeValue(
+              ctx.output("index.json", OutputKind.DATA, "the individual samples").toFile(), index);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  // Samples of epochs trained before an interruption are already in the work folder.
+  private void registerSamples(Params p, ExperimentContext ctx, TreeSet<Integer> epochs) {
+    for (int epoch : epochs) {
+      ctx.output("samples-epoch" + epoch + ".npy", OutputKind.DATA, "samples after epoch " + epoch);
+      ctx.output(
+          "samples-epoch" + epoch + ".png", OutputKind.FIGURE, "samples after epoch " + epoch);
+    }
+    if (p.epochs() > 0) {
+      for (int i = 0; i < CLASSES * p.samplesPerClass(); i++) {
+        ctx.output(individualName(p, i), OutputKind.FIGURE, "one sample after the last epoch");
+      }
+      ctx.output("index.json", OutputKind.DATA, "the individual samples");
+      if (p.gifFrames() > 0 && Files.exists(ctx.workDir().resolve("sampling.gif"))) {
+        ctx.output("sampling.gif", OutputKind.FIGURE, "sampling animation");
+      }
+    }
+  }
+}

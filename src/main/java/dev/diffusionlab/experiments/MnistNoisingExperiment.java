@@ -1,0 +1,79 @@
+package dev.diffusionlab.experiments;
+
+import dev.diffusionlab.data.Images;
+import dev.diffusionlab.data.LabeledImages;
+import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.report.SampleImages;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** B1.2: MNIST digits noised as {@code z = x + sigma eps} over a range of sigma. */
+public final class MnistNoisingExperiment implements ExperimentType<MnistNoisingExperiment.Params> {
+  private static final int SIZE = 28;
+
+  /**
+   * @param sigmas the noise levels, one column each
+   * @param digits how many training digits, one row each
+   */
+  public record Params(List<Double> sigmas, int digits) {}
+
+  @Override
+  public String name() {
+    return "mnist-noising";
+  }
+
+  @Override
+  public int codeVersion() {
+    return 1;
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.of("sigmas", List.of(0.0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0), "digits", 4);
+  }
+
+  @Override
+  public void validate(Params p) {
+    for (int i = 0; i < p.sigmas().size(); i++) {
+      PartBValidation.sigma("sigmas[" + i + "]", p.sigmas().get(i));
+    }
+    if (p.digits() < 1 || p.digits() > 100) {
+      throw new InvalidParamsException("digits", "expected 1 to 100, got " + p.digits());
+    }
+  }
+
+  @Override
+  public void run(Params p, ExperimentContext ctx) {
+    LabeledImages train = PartBTraining.train(ctx);
+    Random random = new Random(ctx.seed());
+    ImageGrid grid = new ImageGrid();
+    List<String> labels = new ArrayList<>();
+    for (double sigma : p.sigmas()) {
+      labels.add("σ = " + sigma);
+    }
+    grid.columns(labels);
+    for (int d = 0; d < p.digits(); d++) {
+      float[] x = train.image(d);
+      List<BufferedImage> row = new ArrayList<>();
+      for (double sigma : p.sigmas()) {
+        float[] z = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+          z[i] = (float) (x[i] + sigma * random.nextGaussian());
+        }
+        row.add(SampleImages.image(z, 0, SIZE, SIZE));
+      }
+      grid.row("digit " + train.labels()[d], row);
+    }
+    Images.writePng(
+        grid.render(84),
+        ctx.output("noising.png", OutputKind.FIGURE, "digits noised at each sigma"));
+  }
+}
