@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.diffusionlab.data.Shuffle;
 import dev.diffusionlab.run.Progress;
 import java.util.SplittableRandom;
 
@@ -32,7 +33,7 @@ public final class ClassifierTrainer {
     try (Adam adam = new Adam(classifier.weights(), 5.0)) {
       int steps = data.count() / batchSize;
       for (int epoch = 0; epoch < epochs; epoch++) {
-        int[] order = permutation(data.count(), new SplittableRandom(seed * 31 + epoch));
+        int[] order = Shuffle.permutation(data.count(), new SplittableRandom(seed * 31 + epoch));
         double sum = 0;
         try (Progress.Task task =
             progress.start("classifier epoch " + (epoch + 1) + "/" + epochs, steps)) {
@@ -101,19 +102,5 @@ public final class ClassifierTrainer {
       out[i] = (data.pixels()[index * size + i] & 0xff) / 255f;
     }
     return out;
-  }
-
-  private static int[] permutation(int n, SplittableRandom random) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
   }
 }

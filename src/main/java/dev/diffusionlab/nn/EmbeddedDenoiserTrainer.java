@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.diffusionlab.data.Shuffle;
 import dev.diffusionlab.diffusion.NoiseSchedule;
 import dev.diffusionlab.run.Progress;
 import java.io.IOException;
@@ -108,7 +109,8 @@ public final class EmbeddedDenoiserTrainer {
       throws IOException {
     int batch = settings.batchSize();
     int steps = data.count() / batch;
-    int[] order = permutation(data.count(), new SplittableRandom(settings.seed() * 7919 + epoch));
+    int[] order =
+        Shuffle.permutation(data.count(), new SplittableRandom(settings.seed() * 7919 + epoch));
     double sumLoss = 0;
     double sumMse = 0;
     double sumVlb = 0;
@@ -285,20 +287,6 @@ public final class EmbeddedDenoiserTrainer {
             stats.get(stats.size() - 1).mse(),
             stats.get(stats.size() - 1).vlb(),
             stats.get(stats.size() - 1).seconds()));
-  }
-
-  private static int[] permutation(int n, SplittableRandom random) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int tmp = order[i];
-      order[i] = order[j];
-      order[j] = tmp;
-    }
-    return order;
   }
 
   /** A standard normal draw (Box–Muller), since SplittableRandom has no nextGaussian in Java 17. */

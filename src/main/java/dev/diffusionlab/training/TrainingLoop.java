@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.diffusionlab.data.Shuffle;
 import dev.diffusionlab.run.Progress;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -99,7 +100,7 @@ public final class TrainingLoop {
   private double trainEpoch(
       int epoch, AdamOptimizer adam, ParameterStore store, StepLoss loss, List<Float> losses) {
     Random random = new Random(seed * 1_000_003L + epoch);
-    int[] order = shuffled(plan.trainSize(), random);
+    int[] order = Shuffle.permutation(plan.trainSize(), random);
     float lr = plan.learningRate(epoch);
     double sum = 0;
     String label = name + " epoch " + (epoch + 1) + "/" + plan.epochs();
@@ -137,20 +138,6 @@ public final class TrainingLoop {
       adam.step(lr);
       return value;
     }
-  }
-
-  private static int[] shuffled(int n, Random random) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int tmp = order[i];
-      order[i] = order[j];
-      order[j] = tmp;
-    }
-    return order;
   }
 
   private int resume(AdamOptimizer adam, List<Float> losses, List<EpochRecord> records)
