@@ -74,9 +74,12 @@ public final class ClassifierTrainer {
     }
   }
 
-  /** Fraction of {@code data} classified correctly. */
-  public static double accuracy(ImageClassifier classifier, LabeledImages data) {
-    int correct = 0;
+  /**
+   * Per class of {@code data}: {@code [class][0]} images classified correctly, {@code [class][1]}
+   * images in all.
+   */
+  public static int[][] correctPerClass(ImageClassifier classifier, LabeledImages data) {
+    int[][] counts = new int[classifier.classes()][2];
     int batch = 500;
     for (int start = 0; start < data.count(); start += batch) {
       int n = Math.min(batch, data.count() - start);
@@ -86,12 +89,14 @@ public final class ClassifierTrainer {
       }
       ImageClassifier.Verdict[] verdicts = classifier.classify(images);
       for (int i = 0; i < n; i++) {
-        if (verdicts[i].label() == data.labels()[start + i]) {
-          correct++;
+        int label = data.labels()[start + i];
+        counts[label][1]++;
+        if (verdicts[i].label() == label) {
+          counts[label][0]++;
         }
       }
     }
-    return (double) correct / data.count();
+    return counts;
   }
 
   /** Image {@code index} as [28 * 28] floats in [0, 1]. */

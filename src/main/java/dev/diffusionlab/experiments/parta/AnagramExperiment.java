@@ -65,23 +65,8 @@ public final class AnagramExperiment implements ExperimentType<AnagramExperiment
 
   @Override
   public Map<String, Object> defaults() {
-    return Map.of(
-        "backend",
-        Backends.EMBEDDED,
-        "model",
-        "embedded-denoiser",
-        "embeddings",
-        "deepfloyd/prompt_embeds_dict.pth",
-        "samples",
-        2,
-        "guidance",
-        7.0,
-        "stride",
-        30,
-        "classifier",
-        "",
-        "gif",
-        true);
+    return Backends.withDefaults(
+        Map.of("samples", 2, "guidance", 7.0, "stride", 30, "classifier", "", "gif", true));
   }
 
   @Override

@@ -14,7 +14,9 @@ import dev.diffusionlab.nn.deepfloyd.WeightsUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Opens the denoiser a part A experiment samples from, chosen in the manifest by {@code backend}:
@@ -32,6 +34,19 @@ final class Backends {
   static final String DEEPFLOYD = "deepfloyd";
 
   private Backends() {}
+
+  /**
+   * A type's own defaults plus those of the backend choice every part A type shares: the embedded
+   * model trained by the {@code embedded-denoiser} experiment, and where DeepFloyd's prompt
+   * embeddings would be.
+   */
+  static Map<String, Object> withDefaults(Map<String, Object> own) {
+    Map<String, Object> all = new HashMap<>(own);
+    all.put("backend", EMBEDDED);
+    all.put("model", "embedded-denoiser");
+    all.put("embeddings", "deepfloyd/prompt_embeds_dict.pth");
+    return Map.copyOf(all);
+  }
 
   /**
    * The sampling loop over strided timesteps with the backend's thresholding of the x0 estimate:

@@ -73,7 +73,7 @@ public final class ClassifierTraining implements ExperimentType<ClassifierTraini
           .train(classifier, train);
       classifier.save(ctx.output(WEIGHTS, OutputKind.SHIPPED_CHECKPOINT, "classifier weights"));
       List<List<String>> rows = new ArrayList<>();
-      int[][] counts = perClassCorrect(classifier, test);
+      int[][] counts = ClassifierTrainer.correctPerClass(classifier, test);
       int correct = 0;
       for (int c = 0; c < EmbeddedPrompts.CLASSES; c++) {
         correct += counts[c][0];
@@ -92,25 +92,5 @@ public final class ClassifierTraining implements ExperimentType<ClassifierTraini
       new CsvTable(List.of("class", "name", "test accuracy (%)"), rows)
           .write(ctx.output("accuracy.csv", OutputKind.TABLE, "test accuracy per class"));
     }
-  }
-
-  private static int[][] perClassCorrect(ImageClassifier classifier, LabeledImages test) {
-    int[][] counts = new int[EmbeddedPrompts.CLASSES][2];
-    for (int start = 0; start < test.count(); start += 500) {
-      int n = Math.min(500, test.count() - start);
-      float[][] images = new float[n][];
-      for (int i = 0; i < n; i++) {
-        images[i] = ClassifierTrainer.image(test, start + i);
-      }
-      ImageClassifier.Verdict[] verdicts = classifier.classify(images);
-      for (int i = 0; i < n; i++) {
-        int label = test.labels()[start + i];
-        counts[label][1]++;
-        if (verdicts[i].label() == label) {
-          counts[label][0]++;
-        }
-      }
-    }
-    return counts;
   }
 }

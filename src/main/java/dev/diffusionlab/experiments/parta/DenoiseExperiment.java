@@ -71,18 +71,24 @@ public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment
 
   @Override
   public Map<String, Object> defaults() {
-    return Map.ofEntries(
-        Map.entry("backend", Backends.EMBEDDED),
-        Map.entry("model", "embedded-denoiser"),
-        Map.entry("embeddings", "deepfloyd/prompt_embeds_dict.pth"),
-        Map.entry("image", "images/rocket.png"),
-        Map.entry("timesteps", List.of(250, 500, 750)),
-        Map.entry("prompt", EmbeddedPrompts.GENERIC),
-        Map.entry("stride", 30),
-        Map.entry("i_start", 10),
-        Map.entry("show_every", 5),
-        Map.entry("blur_kernel", 5),
-        Map.entry("blur_sigma", 2.0));
+    return Backends.withDefaults(
+        Map.of(
+            "image",
+            "images/rocket.png",
+            "timesteps",
+            List.of(250, 500, 750),
+            "prompt",
+            EmbeddedPrompts.GENERIC,
+            "stride",
+            30,
+            "i_start",
+            10,
+            "show_every",
+            5,
+            "blur_kernel",
+            5,
+            "blur_sigma",
+            2.0));
   }
 
   @Override

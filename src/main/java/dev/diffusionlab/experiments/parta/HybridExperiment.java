@@ -57,21 +57,8 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
 
   @Override
   public Map<String, Object> defaults() {
-    return Map.of(
-        "backend",
-        Backends.EMBEDDED,
-        "model",
-        "embedded-denoiser",
-        "embeddings",
-        "deepfloyd/prompt_embeds_dict.pth",
-        "samples",
-        2,
-        "guidance",
-        7.0,
-        "stride",
-        30,
-        "classifier",
-        "");
+    return Backends.withDefaults(
+        Map.of("samples", 2, "guidance", 7.0, "stride", 30, "classifier", ""));
   }
 
   @Override

@@ -65,21 +65,8 @@ public final class InpaintExperiment implements ExperimentType<InpaintExperiment
 
   @Override
   public Map<String, Object> defaults() {
-    return Map.of(
-        "backend",
-        Backends.EMBEDDED,
-        "model",
-        "embedded-denoiser",
-        "embeddings",
-        "deepfloyd/prompt_embeds_dict.pth",
-        "prompt",
-        EmbeddedPrompts.GENERIC,
-        "guidance",
-        7.0,
-        "stride",
-        30,
-        "samples",
-        2);
+    return Backends.withDefaults(
+        Map.of("prompt", EmbeddedPrompts.GENERIC, "guidance", 7.0, "stride", 30, "samples", 2));
   }
 
   @Override

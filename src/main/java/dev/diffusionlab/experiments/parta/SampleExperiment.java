@@ -74,25 +74,20 @@ public final class SampleExperiment implements ExperimentType<SampleExperiment.P
 
   @Override
   public Map<String, Object> defaults() {
-    return Map.of(
-        "backend",
-        Backends.EMBEDDED,
-        "model",
-        "embedded-denoiser",
-        "embeddings",
-        "deepfloyd/prompt_embeds_dict.pth",
-        "prompts",
-        List.of(EmbeddedPrompts.GENERIC),
-        "samples",
-        5,
-        "strides",
-        List.of(30),
-        "guidance",
-        1.0,
-        "classifier",
-        "",
-        "gif",
-        false);
+    return Backends.withDefaults(
+        Map.of(
+            "prompts",
+            List.of(EmbeddedPrompts.GENERIC),
+            "samples",
+            5,
+            "strides",
+            List.of(30),
+            "guidance",
+            1.0,
+            "classifier",
+            "",
+            "gif",
+            false));
   }
 
   @Override

@@ -62,21 +62,16 @@ public final class SdeditExperiment implements ExperimentType<SdeditExperiment.P
 
   @Override
   public Map<String, Object> defaults() {
-    return Map.of(
-        "backend",
-        Backends.EMBEDDED,
-        "model",
-        "embedded-denoiser",
-        "embeddings",
-        "deepfloyd/prompt_embeds_dict.pth",
-        "i_starts",
-        List.of(1, 3, 5, 7, 10, 20),
-        "prompt",
-        EmbeddedPrompts.GENERIC,
-        "guidance",
-        7.0,
-        "stride",
-        30);
+    return Backends.withDefaults(
+        Map.of(
+            "i_starts",
+            List.of(1, 3, 5, 7, 10, 20),
+            "prompt",
+            EmbeddedPrompts.GENERIC,
+            "guidance",
+            7.0,
+            "stride",
+            30));
   }
 
   @Override
