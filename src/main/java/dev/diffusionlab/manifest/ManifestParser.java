@@ -27,7 +27,7 @@ public final class ManifestParser {
   private static final Set<String> TOP_KEYS = Set.of("title", "profiles", "experiments");
   private static final Set<String> EXPERIMENT_KEYS =
       Set.of("id", "type", "seed", "params", "depends_on");
-  private static final Set<String> PROFILE_KEYS = Set.of("types", "ids");
+  private static final Set<String> PROFILE_KEYS = Set.of("extends", "types", "ids");
 
   private final Collection<String> knownTypes;
 
@@ -169,7 +169,83 @@ public final class ManifestParser {
       Map<String, ObjectNode> byId = overrides(value.get("ids"), pointer + "/ids", problems);
       profiles.put(entry.getKey(), new Profile(entry.getKey(), byType, byId, pointer));
     }
-    return profiles;
+    return inherit(node, profiles, problems);
+  }
+
+  /**
+   * Resolves {@code extends: <profile>}: the profile starts from its base's overrides (resolved
+   * first, so chains work) and its own overrides win, parameter by parameter.
+   */
+  private Map<String, Profile> inherit(
+      JsonNode node, Map<String, Profile> written, Problems problems) {
+    Map<String, Profile> resolved = new LinkedHashMap<>();
+    for (String name : written.keySet()) {
+      resolve(name, node, written, resolved, new ArrayList<>(), problems);
+    }
+    return resolved;
+  }
+
+  private Profile resolve(
+      String name,
+      JsonNode node,
+      Map<String, Profile> written,
+      Map<String, Profile> resolved,
+      List<String> chain,
+      Problems problems) {
+    Profile done = resolved.get(name);
+    if (done != null) {
+      return done;
+    }
+    Profile own = written.get(name);
+    JsonNode base = node.path(name).get("extends");
+    if (base == null || base.isNull()) {
+      resolved.put(name, own);
+      return own;
+    }
+    String pointer = own.pointer() + "/extends";
+    chain.add(name);
+    Profile parent = null;
+    if (!base.isTextual()) {
+      problems.add(pointer, "expected the name of another profile");
+    } else if (chain.contains(base.asText())) {
+      problems.add(
+          pointer,
+          "profiles extend each other in a cycle: "
+              + String.join(" -> ", chain)
+              + " -> "
+              + base.asText());
+    } else if (written.containsKey(base.asText())) {
+      parent = resolve(base.asText(), node, written, resolved, chain, problems);
+    } else if (!Manifest.BUILTIN_PROFILES.contains(base.asText())) {
+      problems.add(pointer, "no profile named '" + base.asText() + "'");
+    }
+    chain.remove(name);
+    Profile merged =
+        parent == null
+            ? own
+            : new Profile(
+                name,
+                mergeOverrides(parent.byType(), own.byType()),
+                mergeOverrides(parent.byId(), own.byId()),
+                own.pointer());
+    resolved.put(name, merged);
+    return merged;
+  }
+
+  private static Map<String, ObjectNode> mergeOverrides(
+      Map<String, ObjectNode> base, Map<String, ObjectNode> own) {
+    Map<String, ObjectNode> merged = new LinkedHashMap<>();
+    base.forEach((key, value) -> merged.put(key, value.deepCopy()));
+    own.forEach(
+        (key, value) -> {
+          ObjectNode target = merged.get(key);
+          if (target == null) {
+            merged.put(key, value);
+          } else {
+            target.setAll(value);
+          }
+        });
+    return merged;
   }
 
   private Map<String, ObjectNode> overrides(JsonNode node, String pointer, Problems problems) {

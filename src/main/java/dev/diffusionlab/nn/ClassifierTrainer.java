@@ -10,8 +10,15 @@ import dev.diffusionlab.data.Shuffle;
 import dev.diffusionlab.run.Progress;
 import java.util.SplittableRandom;
 
-/** Trains an {@link ImageClassifier} with Adam and softmax cross-entropy; measures accuracy. */
+/**
+ * Trains an {@link ImageClassifier} with Adam and softmax cross-entropy (learning rate decayed
+ * along a cosine to a tenth, images shifted by up to {@value #MAX_SHIFT} pixels); measures
+ * accuracy.
+ */
 public final class ClassifierTrainer {
+  /** Largest random translation, in pixels, of a training image along each axis. */
+  static final int MAX_SHIFT = 2;
+
   private final int epochs;
   private final int batchSize;
   private final double learningRate;
@@ -34,11 +41,14 @@ public final class ClassifierTrainer {
       int steps = data.count() / batchSize;
       for (int epoch = 0; epoch < epochs; epoch++) {
         int[] order = Shuffle.permutation(data.count(), new SplittableRandom(seed * 31 + epoch));
+        SplittableRandom shifts = new SplittableRandom(seed * 37 + epoch);
         double sum = 0;
         try (Progress.Task task =
             progress.start("classifier epoch " + (epoch + 1) + "/" + epochs, steps)) {
           for (int s = 0; s < steps; s++) {
-            sum += step(classifier, data, order, s * batchSize, adam);
+            double done = (epoch * (double) steps + s) / (epochs * (double) steps);
+            double rate = learningRate * (0.1 + 0.45 * (1 + Math.cos(Math.PI * done)));
+            sum += step(classifier, data, order, s * batchSize, adam, rate, shifts);
             task.update(s + 1, "loss", sum / (s + 1));
           }
         }
@@ -48,13 +58,24 @@ public final class ClassifierTrainer {
   }
 
   private double step(
-      ImageClassifier classifier, LabeledImages data, int[] order, int offset, Adam adam) {
+      ImageClassifier classifier,
+      LabeledImages data,
+      int[] order,
+      int offset,
+      Adam adam,
+      double rate,
+      SplittableRandom shifts) {
     int side = ImageClassifier.SIDE;
     float[] pixels = new float[batchSize * side * side];
     float[] oneHot = new float[batchSize * classifier.classes()];
     for (int i = 0; i < batchSize; i++) {
       int index = order[offset + i];
-      float[] image = image(data, index);
+      float[] image =
+          shifted(
+              image(data, index),
+              side,
+              shifts.nextInt(-MAX_SHIFT, MAX_SHIFT + 1),
+              shifts.nextInt(-MAX_SHIFT, MAX_SHIFT + 1));
       System.arraycopy(image, 0, pixels, i * side * side, image.length);
       oneHot[i * classifier.classes() + data.labels()[index]] = 1f;
     }
@@ -69,9 +90,23 @@ public final class ClassifierTrainer {
         collector.backward(loss);
         value = loss.getFloat();
       }
-      adam.step(learningRate);
+      adam.step(rate);
       return value;
     }
+  }
+
+  /** The image moved by (dx, dy) pixels; what enters from outside is black. */
+  static float[] shifted(float[] image, int side, int dx, int dy) {
+    if (dx == 0 && dy == 0) {
+      return image;
+    }
+    float[] out = new float[image.length];
+    for (int y = Math.max(0, dy); y < Math.min(side, side + dy); y++) {
+      for (int x = Math.max(0, dx); x < Math.min(side, side + dx); x++) {
+        out[y * side + x] = image[(y - dy) * side + (x - dx)];
+      }
+    }
+    return out;
   }
 
   /**

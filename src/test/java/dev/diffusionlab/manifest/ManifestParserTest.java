@@ -160,6 +160,56 @@ class ManifestParserTest {
   }
 
   @Test
+  void profilesExtendOthersWithTheirOwnOverridesWinning() {
+    Path file =
+        TestProjects.write(
+            dir.resolve("manifest.yaml"),
+            """
+        profiles:
+          quick:
+            types: {alpha: {n: 1, m: 1}}
+            ids: {b: {k: 4}}
+          small:
+            extends: quick
+            types: {alpha: {m: 2}}
+          tiny:
+            extends: small
+            ids: {b: {j: 5}}
+        experiments:
+          - id: a
+            type: alpha
+          - id: b
+            type: beta
+        """);
+    Manifest manifest = parser.parse(file);
+    Profile tiny = manifest.profile("tiny").orElseThrow();
+    assertEquals(1, tiny.byType().get("alpha").get("n").asInt(), "inherited from quick");
+    assertEquals(2, tiny.byType().get("alpha").get("m").asInt(), "small overrides quick");
+    assertEquals(4, tiny.byId().get("b").get("k").asInt());
+    assertEquals(5, tiny.byId().get("b").get("j").asInt());
+    Profile quick = manifest.profile("quick").orElseThrow();
+    assertEquals(1, quick.byType().get("alpha").get("m").asInt(), "the base is left unchanged");
+  }
+
+  @Test
+  void rejectsUnknownAndCyclicProfileBases() {
+    ManifestException e =
+        fails(
+            """
+        profiles:
+          one: {extends: two}
+          two: {extends: one}
+          three: {extends: nowhere}
+        experiments:
+          - id: a
+            type: alpha
+        """);
+    assertTrue(e.getMessage().contains("cycle: one -> two -> one"), e.getMessage());
+    assertTrue(e.getMessage().contains("no profile named 'nowhere'"), e.getMessage());
+    assertTrue(e.getMessage().contains("profiles.three.extends"), e.getMessage());
+  }
+
+  @Test
   void reportsEveryProblemAtOnce() {
     ManifestException e =
         fails(

@@ -24,7 +24,7 @@ public final class ClassifierTraining implements ExperimentType<ClassifierTraini
   /**
    * @param epochs passes over the 120,000 training images
    * @param batchSize images per step
-   * @param learningRate Adam's learning rate
+   * @param learningRate Adam's first learning rate (decayed along a cosine to a tenth)
    */
   public record Params(int epochs, int batchSize, double learningRate) {}
 
@@ -35,7 +35,7 @@ public final class ClassifierTraining implements ExperimentType<ClassifierTraini
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -45,7 +45,7 @@ public final class ClassifierTraining implements ExperimentType<ClassifierTraini
 
   @Override
   public Map<String, Object> defaults() {
-    return Map.of("epochs", 2, "batch_size", 128, "learning_rate", 1e-3);
+    return Map.of("epochs", 6, "batch_size", 128, "learning_rate", 2e-3);
   }
 
   @Override
