@@ -145,6 +145,7 @@ public final class ManifestParser {
 
   private Map<String, Profile> parseProfiles(JsonNode node, Problems problems) {
     Map<String, Profile> profiles = new LinkedHashMap<>();
+    Map<String, String> bases = new HashMap<>();
     if (node == null || node.isNull()) {
       return profiles;
     }
@@ -168,27 +169,30 @@ public final class ManifestParser {
       Map<String, ObjectNode> byType = overrides(value.get("types"), pointer + "/types", problems);
       Map<String, ObjectNode> byId = overrides(value.get("ids"), pointer + "/ids", problems);
       profiles.put(entry.getKey(), new Profile(entry.getKey(), byType, byId, pointer));
+      JsonNode base = value.get("extends");
+      if (base != null && !base.isNull()) {
+        if (base.isTextual()) {
+          bases.put(entry.getKey(), base.asText());
+        } else {
+          problems.add(pointer + "/extends", "expected the name of another profile");
+        }
+      }
     }
-    return inherit(node, profiles, problems);
+    Map<String, Profile> resolved = new LinkedHashMap<>();
+    for (String name : profiles.keySet()) {
+      resolve(name, profiles, bases, resolved, new ArrayList<>(), problems);
+    }
+    return resolved;
   }
 
   /**
    * Resolves {@code extends: <profile>}: the profile starts from its base's overrides (resolved
    * first, so chains work) and its own overrides win, parameter by parameter.
    */
-  private Map<String, Profile> inherit(
-      JsonNode node, Map<String, Profile> written, Problems problems) {
-    Map<String, Profile> resolved = new LinkedHashMap<>();
-    for (String name : written.keySet()) {
-      resolve(name, node, written, resolved, new ArrayList<>(), problems);
-    }
-    return resolved;
-  }
-
   private Profile resolve(
       String name,
-      JsonNode node,
       Map<String, Profile> written,
+      Map<String, String> bases,
       Map<String, Profile> resolved,
       List<String> chain,
       Problems problems) {
@@ -197,54 +201,23 @@ public final class ManifestParser {
       return done;
     }
     Profile own = written.get(name);
-    JsonNode base = node.path(name).get("extends");
-    if (base == null || base.isNull()) {
-      resolved.put(name, own);
-      return own;
+    String base = bases.get(name);
+    Profile merged = own;
+    if (base != null) {
+      String pointer = own.pointer() + "/extends";
+      chain.add(name);
+      if (chain.contains(base)) {
+        problems.add(
+            pointer,
+            "profiles extend each other in a cycle: " + String.join(" -> ", chain) + " -> " + base);
+      } else if (written.containsKey(base)) {
+        merged = own.over(resolve(base, written, bases, resolved, chain, problems));
+      } else if (!Manifest.BUILTIN_PROFILES.contains(base)) {
+        problems.add(pointer, "no profile named '" + base + "'");
+      }
+      chain.remove(name);
     }
-    String pointer = own.pointer() + "/extends";
-    chain.add(name);
-    Profile parent = null;
-    if (!base.isTextual()) {
-      problems.add(pointer, "expected the name of another profile");
-    } else if (chain.contains(base.asText())) {
-      problems.add(
-          pointer,
-          "profiles extend each other in a cycle: "
-              + String.join(" -> ", chain)
-              + " -> "
-              + base.asText());
-    } else if (written.containsKey(base.asText())) {
-      parent = resolve(base.asText(), node, written, resolved, chain, problems);
-    } else if (!Manifest.BUILTIN_PROFILES.contains(base.asText())) {
-      problems.add(pointer, "no profile named '" + base.asText() + "'");
-    }
-    chain.remove(name);
-    Profile merged =
-        parent == null
-            ? own
-            : new Profile(
-                name,
-                mergeOverrides(parent.byType(), own.byType()),
-                mergeOverrides(parent.byId(), own.byId()),
-                own.pointer());
     resolved.put(name, merged);
-    return merged;
-  }
-
-  private static Map<String, ObjectNode> mergeOverrides(
-      Map<String, ObjectNode> base, Map<String, ObjectNode> own) {
-    Map<String, ObjectNode> merged = new LinkedHashMap<>();
-    base.forEach((key, value) -> merged.put(key, value.deepCopy()));
-    own.forEach(
-        (key, value) -> {
-          ObjectNode target = merged.get(key);
-          if (target == null) {
-            merged.put(key, value);
-          } else {
-            target.setAll(value);
-          }
-        });
     return merged;
   }
 

@@ -1,6 +1,7 @@
 package dev.diffusionlab.manifest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,6 +15,30 @@ public record Profile(
   public Profile {
     byType = Map.copyOf(byType);
     byId = Map.copyOf(byId);
+  }
+
+  /**
+   * This profile on top of {@code base}: base's overrides, then this one's, parameter by parameter.
+   * Neither profile is changed.
+   */
+  public Profile over(Profile base) {
+    return new Profile(name, merge(base.byType, byType), merge(base.byId, byId), pointer);
+  }
+
+  private static Map<String, ObjectNode> merge(
+      Map<String, ObjectNode> base, Map<String, ObjectNode> own) {
+    Map<String, ObjectNode> merged = new LinkedHashMap<>();
+    base.forEach((key, value) -> merged.put(key, value.deepCopy()));
+    own.forEach(
+        (key, value) -> {
+          ObjectNode target = merged.get(key);
+          if (target == null) {
+            merged.put(key, value);
+          } else {
+            target.setAll(value);
+          }
+        });
+    return merged;
   }
 
   /** A profile that overrides nothing. */

@@ -46,8 +46,9 @@ public final class ClassifierTrainer {
         try (Progress.Task task =
             progress.start("classifier epoch " + (epoch + 1) + "/" + epochs, steps)) {
           for (int s = 0; s < steps; s++) {
-            double done = (epoch * (double) steps + s) / (epochs * (double) steps);
-            double rate = learningRate * (0.1 + 0.45 * (1 + Math.cos(Math.PI * done)));
+            double rate =
+                LearningRates.cosineToTenth(
+                    learningRate, (epoch * (double) steps + s) / (epochs * (double) steps));
             sum += step(classifier, data, order, s * batchSize, adam, rate, shifts);
             task.update(s + 1, "loss", sum / (s + 1));
           }

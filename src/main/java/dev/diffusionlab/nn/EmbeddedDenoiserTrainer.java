@@ -213,10 +213,8 @@ public final class EmbeddedDenoiserTrainer {
     if (step < WARMUP_STEPS) {
       return peak * (step + 1) / WARMUP_STEPS;
     }
-    double progressFraction =
-        (double) (step - WARMUP_STEPS) / Math.max(1, totalSteps - WARMUP_STEPS);
-    double cosine = 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progressFraction)));
-    return peak * (0.1 + 0.9 * cosine);
+    return LearningRates.cosineToTenth(
+        peak, (double) (step - WARMUP_STEPS) / Math.max(1, totalSteps - WARMUP_STEPS));
   }
 
   /** The usual warm-up of the average's decay, so early weights do not linger. */

@@ -99,19 +99,20 @@ public final class PartBBenchmark {
     if (!Files.isRegularFile(script)) {
       return;
     }
-    String output = null;
+    String output = "";
+    Map<String, Reference> reference = Map.of();
     // Debian's python3-torch lives with /usr/bin/python3, which may not be first on the PATH.
     for (String python : List.of("python3", "/usr/bin/python3")) {
       output = runReference(python, script, batch, threads);
-      if (!parseReference(output).isEmpty()) {
+      reference = parseReference(output);
+      if (!reference.isEmpty()) {
         break;
       }
     }
-    if (parseReference(output).isEmpty()) {
+    if (reference.isEmpty()) {
       System.out.println("PyTorch reference not run (no python3 with torch): " + output.strip());
       return;
     }
-    Map<String, Reference> reference = parseReference(output);
     System.out.println();
     System.out.println(output.lines().findFirst().orElse("PyTorch reference"));
     System.out.println(
