@@ -73,6 +73,18 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    return build().exitCode();
+  }
+
+  /**
+   * What a build made.
+   *
+   * @param data what the site was rendered from; null after a dry run
+   */
+  record Result(int exitCode, ReportData data) {}
+
+  /** Runs what the cache lacks and renders the site (or, with --dry-run, says what would run). */
+  Result build() {
     long start = System.nanoTime();
     ExperimentTypes types = ExperimentTypes.standard();
     Manifest manifest = new ManifestParser(types.names()).parse(project.manifestFile());
@@ -90,12 +102,10 @@ final class BuildCommand implements Callable<Integer> {
           report.count(Outcome.CACHED),
           report.count(Outcome.WOULD_RUN),
           profile);
-      return 0;
+      return new Result(0, null);
     }
     ReportData data = reportData(manifest, plan, report, store);
-    Path site = out != null ? out.toAbsolutePath().normalize() : project.root().resolve("site");
-    List<String> pages =
-        new SiteBuilder(project.contentDir(), project.templatesDir()).build(data, site);
+    List<String> pages = render(data);
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf(
         Locale.ROOT,
@@ -108,9 +118,19 @@ final class BuildCommand implements Callable<Integer> {
         report.count(Outcome.SKIPPED),
         report.count(Outcome.UNAVAILABLE),
         pages.size(),
-        site.resolve("index.html"),
+        site().resolve("index.html"),
         seconds);
-    return report.failed() ? ErrorHandler.FAILED : 0;
+    return new Result(report.failed() ? ErrorHandler.FAILED : 0, data);
+  }
+
+  /** Renders the pages and templates into the site folder; returns the pages written. */
+  List<String> render(ReportData data) {
+    return new SiteBuilder(project.contentDir(), project.templatesDir()).build(data, site());
+  }
+
+  /** The folder the site is written to. */
+  Path site() {
+    return out != null ? out.toAbsolutePath().normalize() : project.root().resolve("site");
   }
 
   /** Entries of this build, plus cached entries of experiments that --only left out. */

@@ -8,14 +8,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code diffusion-lab} command: {@code build} (the default) turns the manifest into the site;
- * {@code cache gc} cleans the cache.
+ * {@code serve} previews it and rebuilds on edits; {@code cache gc} cleans the cache.
  */
 @Command(
     name = "diffusion-lab",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Runs the diffusion experiments of a YAML manifest and renders the report site.",
-    subcommands = {BuildCommand.class, CacheCommand.class},
+    subcommands = {BuildCommand.class, ServeCommand.class, CacheCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -46,6 +46,7 @@ public final class Main implements Runnable {
         !list.isEmpty()
             && (list.get(0).equals("build")
                 || list.get(0).equals("cache")
+                || list.get(0).equals("serve")
                 || list.get(0).equals("help")
                 || TOP_LEVEL.contains(list.get(0)));
     if (!hasCommand) {
