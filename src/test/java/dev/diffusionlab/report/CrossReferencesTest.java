@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,14 +136,18 @@ class CrossReferencesTest {
         List.of("mid", "gone", "zeta", "alpha"),
         experiments.select("tbody tr").eachAttr("id"),
         "rows in the manifest's order");
-    assertEquals("1 min 15 s", experiments.select("#alpha td").get(5).text());
-    assertEquals("2026-11-24 16:32 UTC", experiments.select("#alpha td").get(4).text());
+    assertEquals("1\u00a0min\u00a015\u00a0s", experiments.select("#alpha td").get(5).wholeText());
+    assertEquals(
+        "2026-11-24\u00a016:32\u00a0UTC", experiments.select("#alpha td").get(4).wholeText());
     assertEquals(
         List.of("index.html#fig-two"),
         experiments.select("#alpha td a[href*=html]").eachAttr("href"));
     assertEquals(
-        List.of("Home, Table 1", "Other, Figure 1"),
-        experiments.select("#mid td a[href*=html]").eachText());
+        List.of("Table\u00a01", "Figure\u00a01"),
+        experiments.select("#mid td a[href*=html]").stream().map(Element::wholeText).toList());
+    assertEquals(
+        "Home: Table\u00a01; Other: Figure\u00a01",
+        experiments.select("#mid td").get(6).wholeText());
     String details = experiments.selectFirst("#details-alpha + dl").text();
     assertTrue(details.contains("PyTorch threads: not recorded"), details);
     assertTrue(details.contains("commit 0123abcd"), details);

@@ -5,6 +5,8 @@ import dev.diffusionlab.run.CacheEntry;
 import dev.diffusionlab.run.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,9 +57,9 @@ final class ProvenancePage {
           .append("</td><td class=\"num\">")
           .append(entry.seed())
           .append("</td><td>")
-          .append(Html.escape(Readable.instant(entry.json().path("started").asText())))
+          .append(Html.escape(unbroken(Readable.instant(entry.json().path("started").asText()))))
           .append("</td><td class=\"num\">")
-          .append(Html.escape(Readable.duration(entry.wallSeconds())))
+          .append(Html.escape(unbroken(Readable.duration(entry.wallSeconds()))))
           .append("</td><td>")
           .append(usesHtml(uses.getOrDefault(id, List.of())))
           .append("</td></tr>");
@@ -120,23 +122,35 @@ final class ProvenancePage {
         .append("</pre></details>");
   }
 
-  /** Links to the figures and tables that show an experiment, or a dash. */
+  /** Links to the figures and tables that show an experiment, grouped by page, or a dash. */
   private static String usesHtml(List<CrossReferences.Target> uses) {
     if (uses.isEmpty()) {
       return "—";
     }
-    StringBuilder html = new StringBuilder();
+    Map<String, List<CrossReferences.Target>> byPage = new LinkedHashMap<>();
     for (CrossReferences.Target use : uses) {
-      if (html.length() > 0) {
-        html.append(", ");
+      byPage.computeIfAbsent(use.pageTitle(), k -> new ArrayList<>()).add(use);
+    }
+    StringBuilder html = new StringBuilder();
+    for (Map.Entry<String, List<CrossReferences.Target>> page : byPage.entrySet()) {
+      html.append(html.length() > 0 ? "; " : "").append(Html.escape(page.getKey())).append(": ");
+      String separator = "";
+      for (CrossReferences.Target use : page.getValue()) {
+        html.append(separator)
+            .append("<a href=\"")
+            .append(Html.escape(use.href(SiteBuilder.EXPERIMENTS_SLUG)))
+            .append("\">")
+            .append(Html.escape(unbroken(use.figure().label())))
+            .append("</a>");
+        separator = ", ";
       }
-      html.append("<a href=\"")
-          .append(Html.escape(use.href(SiteBuilder.EXPERIMENTS_SLUG)))
-          .append("\">")
-          .append(Html.escape(use.pageTitle() + ", " + use.figure().label()))
-          .append("</a>");
     }
     return html.toString();
+  }
+
+  /** Keeps "14 min 20 s" or "Figure 3" on one line in a narrow column. */
+  private static String unbroken(String text) {
+    return text.replace(' ', '\u00a0');
   }
 
   private static String recorded(JsonNode field) {
