@@ -43,9 +43,8 @@ public final class PartBBenchmarkExperiment
       throw new InvalidParamsException(
           "batch", "expected at least 2 (BatchNorm), got " + p.batch());
     }
-    if (p.steps() < 1) {
-      throw new InvalidParamsException("steps", "expected at least 1, got " + p.steps());
-    }
+    ParamRange.require("batch", p.batch(), 2, 4096);
+    ParamRange.require("steps", p.steps(), 1, 100_000);
   }
 
   @Override
