@@ -280,7 +280,7 @@ public final class Runner {
     }
   }
 
-  private static ObjectNode provenance(
+  private ObjectNode provenance(
       PlannedExperiment e, String profile, Instant started, double seconds) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("id", e.id());
@@ -296,6 +296,10 @@ public final class Runner {
     node.put("wallSeconds", Math.round(seconds * 1000) / 1000.0);
     node.set("versions", Machine.versions(Machine.engineVersion()));
     node.set("machine", Machine.describe());
+    // The project's commit (the project folder holds results/); uncommitted edits are not seen.
+    Optional.ofNullable(store.root().toAbsolutePath().getParent())
+        .flatMap(Machine::gitCommit)
+        .ifPresent(commit -> node.put("commit", commit));
     return node;
   }
 
