@@ -3,8 +3,10 @@ package dev.diffusionlab.run;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diffusionlab.experiments.ExperimentType;
-import dev.diffusionlab.experiments.ResourceUnavailableException;
 import dev.diffusionlab.run.ExperimentResult.Outcome;
+import dev.diffusionlab.util.FileTrees;
+import dev.diffusionlab.util.Machine;
+import dev.diffusionlab.util.ResourceUnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -210,7 +212,7 @@ public final class Runner {
     long t0 = System.nanoTime();
     try {
       if (!e.type().resumable()) {
-        ResultsStore.deleteTree(work);
+        FileTrees.deleteTree(work);
       }
       Files.createDirectories(work);
       Map<String, CacheEntry> deps = new HashMap<>();
@@ -258,7 +260,7 @@ public final class Runner {
       return;
     }
     try {
-      ResultsStore.deleteTree(work);
+      FileTrees.deleteTree(work);
     } catch (IOException cleanup) {
       console.log("  " + e.id() + ": could not remove " + work + ": " + cleanup.getMessage());
     }

@@ -2,7 +2,7 @@ package dev.diffusionlab.report.site;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.diffusionlab.run.CacheEntry;
-import dev.diffusionlab.run.Json;
+import dev.diffusionlab.util.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

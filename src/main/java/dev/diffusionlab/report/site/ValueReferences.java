@@ -3,7 +3,7 @@ package dev.diffusionlab.report.site;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.run.CacheEntry;
-import dev.diffusionlab.run.Json;
+import dev.diffusionlab.util.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.diffusionlab.run;
+package dev.diffusionlab.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
