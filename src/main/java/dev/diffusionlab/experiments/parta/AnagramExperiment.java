@@ -19,6 +19,7 @@ import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,11 @@ public final class AnagramExperiment implements ExperimentType<AnagramExperiment
       throw new InvalidParamsException("samples", "expected 1 to 8");
     }
     SdeditExperiment.checkStarts(List.of(0), p.stride());
+  }
+
+  @Override
+  public Map<String, Path> externalInputs(Params p) {
+    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
   }
 
   @Override

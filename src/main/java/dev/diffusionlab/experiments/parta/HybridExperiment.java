@@ -16,6 +16,7 @@ import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,11 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
       throw new InvalidParamsException("samples", "expected 1 to 8");
     }
     SdeditExperiment.checkStarts(List.of(0), p.stride());
+  }
+
+  @Override
+  public Map<String, Path> externalInputs(Params p) {
+    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
   }
 
   @Override

@@ -24,6 +24,7 @@ import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +111,11 @@ public final class SampleExperiment implements ExperimentType<SampleExperiment.P
     if (!(p.guidance() >= 0) || Double.isInfinite(p.guidance())) {
       throw new InvalidParamsException("guidance", "expected a number >= 0, got " + p.guidance());
     }
+  }
+
+  @Override
+  public Map<String, Path> externalInputs(Params p) {
+    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
   }
 
   @Override
