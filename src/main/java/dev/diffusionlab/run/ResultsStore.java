@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.util.FileTrees;
+import dev.diffusionlab.util.Hashing;
+import dev.diffusionlab.util.Json;
 import dev.diffusionlab.util.ProjectPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,14 +15,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -91,7 +91,7 @@ public final class ResultsStore {
         }
       }
     } else {
-      deleteTree(work);
+      FileTrees.deleteTree(work);
     }
     Files.createDirectories(work);
     return work;
@@ -220,7 +220,7 @@ public final class ResultsStore {
         Path trash =
             root.resolve(id).resolve(TRASH_PREFIX + key.folder() + "-" + System.nanoTime());
         move(target, trash);
-        deleteTree(trash);
+        FileTrees.deleteTree(trash);
       }
       move(workDir, target);
       return read(target);
@@ -241,33 +241,10 @@ public final class ResultsStore {
     try (Stream<Path> files = Files.list(workDir)) {
       for (Path file : files.toList()) {
         if (!keep.contains(file.getFileName().toString())) {
-          deleteTree(file);
+          FileTrees.deleteTree(file);
         }
       }
     }
-  }
-
-  /** Deletes a file or folder tree, never following a link (a link is deleted, not its target). */
-  public static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(
-        path,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 
   /** Other entries of an experiment, newest first, to explain why a key is stale. */
@@ -324,7 +301,7 @@ public final class ResultsStore {
       }
       if (!dryRun) {
         for (Path path : removals) {
-          deleteTree(path);
+          FileTrees.deleteTree(path);
         }
       }
     } catch (IOException e) {

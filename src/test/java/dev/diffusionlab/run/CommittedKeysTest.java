@@ -2,7 +2,7 @@ package dev.diffusionlab.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.diffusionlab.experiments.ExperimentTypes;
+import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestParser;
 import java.nio.file.Path;

@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.diffusionlab.TestProjects;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
-import dev.diffusionlab.experiments.ExperimentTypes;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestParser;
+import dev.diffusionlab.util.Hashing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -236,7 +237,8 @@ class RandomKillTest {
       history.add(delay + " ms" + (finished ? " (build had finished)" : ""));
       assertServedEntriesAreComplete(expected, history);
       if (finished) {
-        ResultsStore.deleteTree(project.resolve("results")); // start over to kill again
+        dev.diffusionlab.util.FileTrees.deleteTree(
+            project.resolve("results")); // start over to kill again
       } else {
         killedMidway++;
       }
