@@ -31,12 +31,17 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       err.println("error: " + e.getMessage());
       return BAD_INPUT;
     }
-    err.println("error: " + e);
+    err.println("error: " + describe(e));
     Throwable cause = e.getCause();
     while (cause != null) {
       err.println("  caused by: " + cause);
       cause = cause.getCause();
     }
     return FAILED;
+  }
+
+  // The message is what a user acts on; the class name only when there is no message.
+  private static String describe(Throwable t) {
+    return t.getMessage() != null && !t.getMessage().isBlank() ? t.getMessage() : t.toString();
   }
 }

@@ -1,5 +1,8 @@
 package dev.diffusionlab.cli;
 
+import dev.diffusionlab.util.ProjectPaths;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -28,14 +31,23 @@ final class ProjectOptions {
   }
 
   Path contentDir() {
-    return root().resolve("content");
+    return folder("content");
   }
 
   Path templatesDir() {
-    return root().resolve("templates");
+    return folder("templates");
   }
 
   Path resultsDir() {
-    return root().resolve("results");
+    return folder("results");
+  }
+
+  // A committed symbolic link must not turn a project folder into one elsewhere on the machine.
+  private Path folder(String name) {
+    Path folder = root().resolve(name);
+    if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+      ProjectPaths.confined(root(), folder);
+    }
+    return folder;
   }
 }

@@ -1,5 +1,6 @@
 package dev.diffusionlab.experiments;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -41,6 +42,16 @@ public interface ExperimentType<P extends Record> {
    */
   default boolean resumable() {
     return false;
+  }
+
+  /**
+   * Files or folders outside {@code content/} that a run with these params reads (model weights,
+   * prompt embeddings), each under a name that says what it is. Their bytes enter the cache key
+   * (for a folder, those of every file directly in it), so replacing them reruns the experiment.
+   * Files under {@code content/} that params name are covered without this.
+   */
+  default Map<String, Path> externalInputs(P params) {
+    return Map.of();
   }
 
   /** Computes the outputs. Exceptions fail this experiment only; finished ones are kept. */

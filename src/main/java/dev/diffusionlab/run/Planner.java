@@ -17,6 +17,7 @@ import dev.diffusionlab.manifest.ManifestProblem;
 import dev.diffusionlab.manifest.Profile;
 import dev.diffusionlab.util.Hashing;
 import dev.diffusionlab.util.Json;
+import dev.diffusionlab.util.ProjectPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,15 +36,26 @@ import java.util.stream.Collectors;
 public final class Planner {
   private final ExperimentTypes types;
   private final Path contentDir;
+  private final InputHashes externalHashes;
   private final ObjectMapper binder = Json.strictBinder();
 
   /**
+   * A planner that remembers hashes of inputs outside content/ in the user's cache folder.
+   *
    * @param contentDir the folder against which params naming files (e.g. {@code images/x.png}) are
    *     resolved; those files' bytes enter the cache key
    */
   public Planner(ExperimentTypes types, Path contentDir) {
+    this(types, contentDir, InputHashes.standard());
+  }
+
+  /**
+   * @param externalHashes hashes of the files outside content/ that types name as inputs
+   */
+  public Planner(ExperimentTypes types, Path contentDir, InputHashes externalHashes) {
     this.types = types;
     this.contentDir = contentDir.toAbsolutePath().normalize();
+    this.externalHashes = externalHashes;
   }
 
   /**
@@ -125,9 +137,15 @@ public final class Planner {
       layer(merged, origin, byId, profile.pointer() + "/ids/" + spec.id());
     }
     P params;
+    JsonNode canonical;
+    Map<String, String> inputs;
     try {
       params = binder.treeToValue(merged, type.paramsType());
       type.validate(params);
+      canonical = Json.sorted(binder.valueToTree(params));
+      inputs = contentInputs(canonical);
+      type.externalInputs(params)
+          .forEach((name, path) -> inputs.putAll(externalHashes.hashes("external:" + name, path)));
     } catch (JsonMappingException e) {
       throw bindingProblem(manifest, spec, type, origin, e);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -151,18 +169,12 @@ public final class Planner {
               "experiment '" + spec.id() + "' params",
               e.getMessage()));
     }
-    JsonNode canonical = Json.sorted(binder.valueToTree(params));
     Map<String, String> dependencyKeys =
         spec.dependsOn().stream()
             .collect(Collectors.toMap(d -> d, d -> planned.get(d).key().hash(), (a, b) -> a));
     CacheKey key =
         CacheKey.of(
-            type.name(),
-            type.codeVersion(),
-            canonical,
-            spec.seed(),
-            contentInputs(canonical),
-            dependencyKeys);
+            type.name(), type.codeVersion(), canonical, spec.seed(), inputs, dependencyKeys);
     return new PlannedExperiment(spec, type, params, canonical, key);
   }
 
@@ -248,30 +260,53 @@ public final class Planner {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
-  /** Hashes of content files named by text params, so editing an input image reruns its users. */
+  /**
+   * Hashes of content files named by text params, so editing an input image reruns its users.
+   *
+   * @throws InvalidParamsException naming the field if a link takes a named file out of content/
+   */
   private Map<String, String> contentInputs(JsonNode params) {
     Map<String, String> inputs = new HashMap<>();
-    collectInputs(params, inputs);
+    collectInputs(params, "", inputs);
     return inputs;
   }
 
-  private void collectInputs(JsonNode node, Map<String, String> inputs) {
+  private void collectInputs(JsonNode node, String field, Map<String, String> inputs) {
     if (node.isTextual()) {
       String value = node.asText();
       if (value.isEmpty() || value.length() > 300 || value.contains("\0")) {
         return;
       }
+      Path file;
       try {
-        Path file = contentDir.resolve(value).normalize();
-        if (file.startsWith(contentDir) && Files.isRegularFile(file)) {
-          inputs.put(value, Hashing.sha256(file));
-        }
+        file = contentDir.resolve(value).normalize();
       } catch (java.nio.file.InvalidPathException e) {
         // Not a path at all (a prompt, say): nothing to hash.
         return;
       }
+      if (file.startsWith(contentDir) && Files.exists(file)) {
+        Path real;
+        try {
+          real = ProjectPaths.confined(contentDir, file);
+        } catch (ProjectPaths.EscapeException e) {
+          throw new InvalidParamsException(field, e.getMessage());
+        }
+        if (Files.isRegularFile(real)) {
+          inputs.put(value, Hashing.sha256(real));
+        }
+      }
+    } else if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(
+              f ->
+                  collectInputs(
+                      f.getValue(),
+                      field.isEmpty() ? f.getKey() : field + "." + f.getKey(),
+                      inputs));
     } else {
-      node.forEach(child -> collectInputs(child, inputs));
+      for (int i = 0; i < node.size(); i++) {
+        collectInputs(node.get(i), field + "[" + i + "]", inputs);
+      }
     }
   }
 }

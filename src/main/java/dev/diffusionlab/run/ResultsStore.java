@@ -8,6 +8,7 @@ import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.util.FileTrees;
 import dev.diffusionlab.util.Hashing;
 import dev.diffusionlab.util.Json;
+import dev.diffusionlab.util.ProjectPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -15,6 +16,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -34,9 +36,12 @@ import java.util.stream.Stream;
  */
 public final class ResultsStore {
   static final String ENTRY_FILE = "entry.json";
+  static final String ERROR_LOG = "last-error.log";
   private static final String WORK_PREFIX = ".work-";
+  private static final String TRASH_PREFIX = ".trash-";
   private static final Pattern KEY_FOLDER =
       Pattern.compile("[0-9a-f]{" + CacheKey.FOLDER_LENGTH + "}");
+  private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,120}");
 
   private final Path root;
   private final ObjectMapper json = Json.files();
@@ -49,25 +54,65 @@ public final class ResultsStore {
     return root;
   }
 
-  /** The folder of the entry for this id and key (which may not exist). */
+  /**
+   * The folder of the entry for this id and key (which may not exist).
+   *
+   * @throws ProjectPaths.EscapeException if a symbolic link lies on the way
+   */
   public Path entryDir(String id, CacheKey key) {
-    return root.resolve(id).resolve(key.folder());
+    return ProjectPaths.withoutLinks(root, root.resolve(id).resolve(key.folder()));
   }
 
   /** The work folder where the entry is computed before it is renamed into place. */
   public Path workDir(String id, CacheKey key) {
-    return root.resolve(id).resolve(WORK_PREFIX + key.folder());
+    return ProjectPaths.withoutLinks(root, root.resolve(id).resolve(WORK_PREFIX + key.folder()));
   }
 
-  /** Reads and verifies the entry for a key: every listed file present with its size and hash. */
+  /** The local log of an experiment's last failure (not committed, never published). */
+  public Path errorLog(String id) {
+    return ProjectPaths.withoutLinks(root, root.resolve(id).resolve(ERROR_LOG));
+  }
+
+  /** Whether a name may be an output file of an entry: a plain file name, not entry.json. */
+  static boolean isOutputName(String name) {
+    return OUTPUT_NAME.matcher(name).matches() && !name.equals(ENTRY_FILE);
+  }
+
+  /**
+   * Makes the work folder ready: emptied, unless the run may resume from what it holds; a link in a
+   * folder kept for resuming is refused, so that the run never writes through it.
+   */
+  public Path prepareWork(String id, CacheKey key, boolean resume) throws IOException {
+    Path work = workDir(id, key);
+    if (resume && Files.exists(work, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> files = Files.walk(work)) {
+        for (Path file : files.toList()) {
+          ProjectPaths.withoutLinks(root, file);
+        }
+      }
+    } else {
+      FileTrees.deleteTree(work);
+    }
+    Files.createDirectories(work);
+    return work;
+  }
+
+  /**
+   * Reads and verifies the entry for a key: every listed file present with its size and SHA-256,
+   * checkpoints included (a large checkpoint left out of version control may be absent).
+   *
+   * @throws ProjectPaths.EscapeException if a symbolic link lies in the entry or on its way
+   */
   public EntryState check(String id, CacheKey key) {
     Path dir = entryDir(id, key);
-    if (!Files.isDirectory(dir)) {
+    if (!ProjectPaths.isPlainFolder(dir)) {
       return EntryState.absent();
     }
     CacheEntry entry;
     try {
       entry = read(dir);
+    } catch (ProjectPaths.EscapeException e) {
+      throw e;
     } catch (RuntimeException e) {
       return EntryState.corrupt("unreadable entry.json: " + e.getMessage());
     }
@@ -76,8 +121,8 @@ public final class ResultsStore {
     }
     boolean missingLarge = false;
     for (OutputRecord output : entry.outputs()) {
-      Path file = dir.resolve(output.file());
-      if (!Files.isRegularFile(file)) {
+      Path file = ProjectPaths.withoutLinks(dir, dir.resolve(output.file()));
+      if (!ProjectPaths.isPlainFile(file)) {
         if (output.kind().isLarge()) {
           missingLarge = true;
           continue;
@@ -91,7 +136,7 @@ public final class ResultsStore {
       } catch (IOException e) {
         return EntryState.corrupt("cannot read " + output.file());
       }
-      if (!output.kind().isLarge() && !Hashing.sha256(file).equals(output.sha256())) {
+      if (!Hashing.sha256(file).equals(output.sha256())) {
         return EntryState.corrupt("output " + output.file() + " does not match its checksum");
       }
     }
@@ -101,12 +146,21 @@ public final class ResultsStore {
         Optional.of(entry));
   }
 
-  /** Parses an entry folder's {@code entry.json}. */
+  /**
+   * Parses an entry folder's {@code entry.json}.
+   *
+   * @throws IllegalArgumentException if it lists an output that is not a plain file name
+   */
   public CacheEntry read(Path dir) {
     try {
-      JsonNode node = json.readTree(dir.resolve(ENTRY_FILE).toFile());
+      Path file = ProjectPaths.withoutLinks(root, dir.resolve(ENTRY_FILE));
+      JsonNode node = json.readTree(file.toFile());
       List<OutputRecord> outputs = new ArrayList<>();
       for (JsonNode o : node.path("outputs")) {
+        if (!isOutputName(o.path("file").asText())) {
+          throw new IllegalArgumentException(
+              file + " lists an output '" + o.path("file").asText() + "' that is not a file name");
+        }
         outputs.add(
             new OutputRecord(
                 o.path("file").asText(),
@@ -143,8 +197,8 @@ public final class ResultsStore {
       ArrayNode list = provenance.putArray("outputs");
       StringBuilder ignore = new StringBuilder();
       for (OutputSpec output : outputs.values()) {
-        Path file = workDir.resolve(output.file());
-        if (!Files.isRegularFile(file)) {
+        Path file = ProjectPaths.withoutLinks(workDir, workDir.resolve(output.file()));
+        if (!ProjectPaths.isPlainFile(file)) {
           throw new IllegalStateException("declared output " + output.file() + " was not written");
         }
         ObjectNode o = list.addObject();
@@ -163,7 +217,8 @@ public final class ResultsStore {
       json.writeValue(workDir.resolve(ENTRY_FILE).toFile(), provenance);
       Path target = entryDir(id, key);
       if (Files.exists(target)) {
-        Path trash = root.resolve(id).resolve(".trash-" + key.folder() + "-" + System.nanoTime());
+        Path trash =
+            root.resolve(id).resolve(TRASH_PREFIX + key.folder() + "-" + System.nanoTime());
         move(target, trash);
         FileTrees.deleteTree(trash);
       }
@@ -194,8 +249,8 @@ public final class ResultsStore {
 
   /** Other entries of an experiment, newest first, to explain why a key is stale. */
   public List<CacheEntry> otherEntries(String id, CacheKey key) {
-    Path dir = root.resolve(id);
-    if (!Files.isDirectory(dir)) {
+    Path dir = ProjectPaths.withoutLinks(root, root.resolve(id));
+    if (!ProjectPaths.isPlainFolder(dir)) {
       return List.of();
     }
     List<CacheEntry> entries = new ArrayList<>();
@@ -204,7 +259,8 @@ public final class ResultsStore {
         String name = child.getFileName().toString();
         if (KEY_FOLDER.matcher(name).matches()
             && !name.equals(key.folder())
-            && Files.isRegularFile(child.resolve(ENTRY_FILE))) {
+            && ProjectPaths.isPlainFolder(child)
+            && ProjectPaths.isPlainFile(child.resolve(ENTRY_FILE))) {
           try {
             entries.add(read(child));
           } catch (RuntimeException e) {
@@ -224,49 +280,82 @@ public final class ResultsStore {
   /**
    * Removes entries whose key folder is not in {@code keep} (id → key folders), work folders of
    * other keys (a current key's work folder may hold a resumable run), and folders of ids no longer
-   * in the manifest. Only folders this store creates are touched.
+   * in the manifest (with their error logs); an id folder left empty goes too. Only what this store
+   * creates is touched, and a dry run lists exactly what a real one removes.
    *
-   * @return the removed paths
+   * @return the removed paths (a removed id folder stands for everything in it)
+   * @throws ProjectPaths.EscapeException before removing anything, if a folder the store would look
+   *     into or remove is a symbolic link
    */
   public List<Path> gc(Map<String, Set<String>> keep, boolean dryRun) {
-    List<Path> removed = new ArrayList<>();
-    if (!Files.isDirectory(root)) {
-      return removed;
-    }
-    try (Stream<Path> ids = Files.list(root)) {
-      for (Path idDir : ids.filter(Files::isDirectory).toList()) {
-        Set<String> keys = keep.getOrDefault(idDir.getFileName().toString(), Set.of());
-        try (Stream<Path> children = Files.list(idDir)) {
-          for (Path child : children.toList()) {
-            String name = child.getFileName().toString();
-            boolean ours =
-                KEY_FOLDER.matcher(name).matches()
-                    || name.startsWith(WORK_PREFIX)
-                    || name.startsWith(".trash-");
-            boolean current =
-                keys.contains(name)
-                    || name.startsWith(WORK_PREFIX)
-                        && keys.contains(name.substring(WORK_PREFIX.length()));
-            if (ours && !current) {
-              removed.add(child);
-              if (!dryRun) {
-                FileTrees.deleteTree(child);
-              }
-            }
-          }
+    List<Path> removals = new ArrayList<>();
+    try {
+      if (!ProjectPaths.isPlainFolder(root)) {
+        return removals;
+      }
+      for (Path idDir : list(root)) {
+        String id = idDir.getFileName().toString();
+        if (!id.startsWith(".")) {
+          removals.addAll(gcId(idDir, keep.get(id)));
         }
-        if (!dryRun) {
-          try (Stream<Path> left = Files.list(idDir)) {
-            if (left.findAny().isEmpty()) {
-              Files.delete(idDir);
-            }
-          }
+      }
+      if (!dryRun) {
+        for (Path path : removals) {
+          FileTrees.deleteTree(path);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean " + root, e);
     }
-    return removed;
+    return removals;
+  }
+
+  /** What gc removes in one id folder; {@code keys} is null for an id the manifest lacks. */
+  private List<Path> gcId(Path idDir, Set<String> keys) throws IOException {
+    if (Files.isSymbolicLink(idDir)) {
+      throw linkInCache(idDir);
+    }
+    if (!ProjectPaths.isPlainFolder(idDir)) {
+      return List.of();
+    }
+    Set<String> current = keys == null ? Set.of() : keys;
+    List<Path> children = list(idDir);
+    List<Path> removals = new ArrayList<>();
+    for (Path child : children) {
+      String name = child.getFileName().toString();
+      boolean storeFolder =
+          KEY_FOLDER.matcher(name).matches()
+              || name.startsWith(WORK_PREFIX)
+              || name.startsWith(TRASH_PREFIX);
+      if (storeFolder && Files.isSymbolicLink(child)) {
+        throw linkInCache(child);
+      }
+      boolean stale =
+          storeFolder
+              && ProjectPaths.isPlainFolder(child)
+              && !current.contains(name)
+              && !(name.startsWith(WORK_PREFIX)
+                  && current.contains(name.substring(WORK_PREFIX.length())));
+      boolean orphanLog = keys == null && name.equals(ERROR_LOG) && ProjectPaths.isPlainFile(child);
+      if (stale || orphanLog) {
+        removals.add(child);
+      }
+    }
+    return removals.size() == children.size() ? List.of(idDir) : removals;
+  }
+
+  private ProjectPaths.EscapeException linkInCache(Path link) {
+    return new ProjectPaths.EscapeException(
+        link
+            + " is a symbolic link; the cache never follows links out of "
+            + root
+            + ": remove it (nothing was removed)");
+  }
+
+  private static List<Path> list(Path dir) throws IOException {
+    try (Stream<Path> children = Files.list(dir)) {
+      return children.sorted().toList();
+    }
   }
 
   /**
@@ -279,7 +368,10 @@ public final class ResultsStore {
       Files.createDirectories(root);
       FileChannel channel =
           FileChannel.open(
-              root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+              ProjectPaths.withoutLinks(root, root.resolve(".lock")),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS);
       FileLock lock;
       try {
         lock = channel.tryLock();

@@ -6,6 +6,7 @@ import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.run.ResultsStore.OutputSpec;
 import dev.diffusionlab.util.Progress;
+import dev.diffusionlab.util.ProjectPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -13,12 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /** The {@link ExperimentContext} of one run: a work folder, registered outputs, dependencies. */
 final class RunContext implements ExperimentContext {
-  private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,120}");
-
   private final PlannedExperiment experiment;
   private final String profile;
   private final Path workDir;
@@ -59,7 +57,7 @@ final class RunContext implements ExperimentContext {
 
   @Override
   public Path output(String fileName, OutputKind kind, String description) {
-    if (!FILE_NAME.matcher(fileName).matches() || fileName.equals(ResultsStore.ENTRY_FILE)) {
+    if (!ResultsStore.isOutputName(fileName)) {
       throw new IllegalArgumentException(
           "output name '" + fileName + "' must be a plain file name (letters, digits, . _ -)");
     }
@@ -76,13 +74,9 @@ final class RunContext implements ExperimentContext {
   public Path input(String field, String contentRelativePath) {
     Path file;
     try {
-      file = contentDir.resolve(contentRelativePath).normalize();
-    } catch (java.nio.file.InvalidPathException e) {
-      throw new InvalidParamsException(field, "'" + contentRelativePath + "' is not a valid path");
-    }
-    if (!file.startsWith(contentDir)) {
-      throw new InvalidParamsException(
-          field, "'" + contentRelativePath + "' is outside the content folder " + contentDir);
+      file = ProjectPaths.resolve(contentDir, contentRelativePath);
+    } catch (ProjectPaths.EscapeException e) {
+      throw new InvalidParamsException(field, e.getMessage());
     }
     if (!Files.isRegularFile(file)) {
       throw new InvalidParamsException(

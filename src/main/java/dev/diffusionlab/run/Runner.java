@@ -22,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the experiments of a plan that the cache does not already hold, in dependency order. An
@@ -29,6 +31,11 @@ import java.util.Set;
  * finished entry is kept.
  */
 public final class Runner {
+  private static final int MAX_REASON = 120;
+  // An absolute path (group 1 its folders, group 2 its last part), as Unix or Windows writes it.
+  private static final Pattern ABSOLUTE_PATH =
+      Pattern.compile(
+          "(?<![\\w.])((?:[A-Za-z]:)?(?:[/\\\\][^/\\\\\\s:'\"]+)*[/\\\\])([^/\\\\\\s:'\"]+)");
   private final ResultsStore store;
   private final Path contentDir;
   private final ConsoleProgress console;
@@ -211,10 +218,7 @@ public final class Runner {
     Instant started = Instant.now();
     long t0 = System.nanoTime();
     try {
-      if (!e.type().resumable()) {
-        FileTrees.deleteTree(work);
-      }
-      Files.createDirectories(work);
+      store.prepareWork(e.id(), e.key(), e.type().resumable());
       Map<String, CacheEntry> deps = new HashMap<>();
       e.dependsOn().forEach(d -> deps.put(d, finished.get(d)));
       RunContext context =
@@ -225,6 +229,7 @@ public final class Runner {
       CacheEntry entry =
           store.commit(
               e.id(), e.key(), work, context.outputs(), provenance(e, profile, started, seconds));
+      Files.deleteIfExists(store.errorLog(e.id()));
       console.log(
           String.format(
               Locale.ROOT,
@@ -245,7 +250,8 @@ public final class Runner {
       cleanUpAfterFailure(e, work);
       console.log(
           "  " + e.id() + ": FAILED: " + message + (log == null ? "" : " (details: " + log + ")"));
-      return new ExperimentResult(e.id(), Outcome.FAILED, message, Optional.empty(), seconds);
+      return new ExperimentResult(
+          e.id(), Outcome.FAILED, publishedReason(message, log), Optional.empty(), seconds);
     }
   }
 
@@ -266,8 +272,29 @@ public final class Runner {
     }
   }
 
+  /**
+   * What the report says about a failure: the first line of the message with absolute paths cut to
+   * their file names, shortened; the full message and stack trace stay in the local log.
+   */
+  static String publishedReason(String message, Path log) {
+    String line = message.lines().findFirst().orElse("").strip();
+    line = ABSOLUTE_PATH.matcher(line).replaceAll(m -> Matcher.quoteReplacement(m.group(2)));
+    if (line.length() > MAX_REASON) {
+      line = line.substring(0, MAX_REASON - 1).strip() + "…";
+    }
+    String where =
+        log == null
+            ? ""
+            : " (details in results/"
+                + log.getParent().getFileName()
+                + "/"
+                + log.getFileName()
+                + ")";
+    return "failed: " + line + where;
+  }
+
   private Path writeErrorLog(PlannedExperiment e, Throwable failure) {
-    Path log = store.root().resolve(e.id()).resolve("last-error.log");
+    Path log = store.errorLog(e.id());
     try {
       Files.createDirectories(log.getParent());
       StringWriter trace = new StringWriter();

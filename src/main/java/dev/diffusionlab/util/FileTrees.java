@@ -3,6 +3,7 @@ package dev.diffusionlab.util;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -11,9 +12,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class FileTrees {
   private FileTrees() {}
 
-  /** Deletes a file or folder tree; missing is fine. */
+  /**
+   * Deletes a file or folder tree; missing is fine. Links are never followed: a link is deleted,
+   * not what it points to.
+   */
   public static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path)) {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     Files.walkFileTree(

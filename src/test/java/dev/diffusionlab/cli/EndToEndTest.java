@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.diffusionlab.TestProjects;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,29 +79,14 @@ class EndToEndTest {
         """);
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Run(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CommandRun run(String... args) {
+    return CommandRun.of(args);
   }
 
   @Test
   void buildsTheSiteAndASecondBuildRunsNothing() throws IOException {
     Path site = project.resolve("out");
-    Run first = run("--project", project.toString(), "--out", site.toString());
+    CommandRun first = run("--project", project.toString(), "--out", site.toString());
     assertEquals(0, first.code(), first.out() + first.err());
     assertTrue(first.out().contains("2 ran"), first.out());
 
@@ -130,7 +113,7 @@ class EndToEndTest {
     assertTrue(index.selectFirst("a[href=results.html]") != null);
 
     byte[] before = Files.readAllBytes(site.resolve("results.html"));
-    Run second = run("--project", project.toString(), "--out", site.toString());
+    CommandRun second = run("--project", project.toString(), "--out", site.toString());
     assertEquals(0, second.code(), second.err());
     assertTrue(second.out().contains("2 cached, 0 ran"), second.out());
     assertEquals(
@@ -138,7 +121,8 @@ class EndToEndTest {
         Files.readString(site.resolve("results.html")),
         "rebuilding gives the same page");
 
-    Run dry = run("build", "--project", project.toString(), "--dry-run", "--profile", "course");
+    CommandRun dry =
+        run("build", "--project", project.toString(), "--dry-run", "--profile", "course");
     assertEquals(0, dry.code(), dry.err());
     assertTrue(
         dry.out().contains("forward") && dry.out().contains("to run: stale: params.size 16 → 64"),
@@ -150,7 +134,7 @@ class EndToEndTest {
     TestProjects.write(
         project.resolve("content/manifest.yaml"),
         MANIFEST.replace("timesteps: [100, 900]", "timesteps: [100, 1900]"));
-    Run run = run("--project", project.toString());
+    CommandRun run = run("--project", project.toString());
     assertEquals(2, run.code(), run.err());
     assertTrue(run.err().contains("manifest.yaml:9:"), run.err());
     assertTrue(run.err().contains("params.timesteps[1]: t = 1900 is outside [0, 1000)"), run.err());
@@ -160,19 +144,19 @@ class EndToEndTest {
   @Test
   void badPageReferenceExitsWithTwoAndKeepsResults() {
     TestProjects.write(project.resolve("content/results.md"), "![x](exp:forward/nothing.png)\n");
-    Run run = run("--project", project.toString());
+    CommandRun run = run("--project", project.toString());
     assertEquals(2, run.code());
     assertTrue(
         run.err().contains("results.md:1: experiment 'forward' has no output 'nothing.png'"),
         run.err());
-    Run again = run("--project", project.toString(), "--dry-run");
+    CommandRun again = run("--project", project.toString(), "--dry-run");
     assertTrue(again.out().contains("2 cached"), "experiments were kept: " + again.out());
   }
 
   @Test
   void refusesToOverwriteAForeignFolder() {
     Path foreign = TestProjects.write(project.resolve("mine/notes.txt"), "keep me").getParent();
-    Run run = run("--project", project.toString(), "--out", foreign.toString());
+    CommandRun run = run("--project", project.toString(), "--out", foreign.toString());
     assertEquals(1, run.code());
     assertTrue(run.err().contains("not made by diffusion-lab"), run.err());
     assertTrue(Files.exists(foreign.resolve("notes.txt")));
@@ -180,7 +164,7 @@ class EndToEndTest {
 
   @Test
   void helpListsTheOptions() {
-    Run run = run("build", "--help");
+    CommandRun run = run("build", "--help");
     assertEquals(0, run.code());
     for (String option :
         List.of("--manifest", "--profile", "--only", "--force", "--dry-run", "--out")) {

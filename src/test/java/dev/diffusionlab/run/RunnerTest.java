@@ -12,6 +12,8 @@ import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestException;
 import dev.diffusionlab.manifest.ManifestParser;
 import dev.diffusionlab.run.ExperimentResult.Outcome;
+import dev.diffusionlab.util.Hashing;
+import dev.diffusionlab.util.ProjectPaths;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -111,7 +114,8 @@ class RunnerTest {
     BuildReport report = build(yaml);
     assertTrue(report.failed());
     assertEquals(Outcome.FAILED, outcome(report, "bad"));
-    assertEquals("boom", report.problems().get("bad"));
+    assertEquals(
+        "failed: boom (details in results/bad/last-error.log)", report.problems().get("bad"));
     assertEquals(Outcome.SKIPPED, outcome(report, "after"));
     assertEquals(Outcome.RAN, outcome(report, "fine"));
     Path badDir = project.resolve("results/bad");
@@ -392,6 +396,208 @@ class RunnerTest {
               new Planner(types.registry(), project.resolve("content")).plan(manifest, "fast");
             });
     assertTrue(profile.getMessage().contains("unknown profile 'fast'"), profile.getMessage());
+  }
+
+  @Test
+  void failureIsPublishedAsAShortReasonAndTheDetailStaysInTheLocalLog() throws IOException {
+    String secret = "/home/someone/private/weights.pth";
+    String yaml =
+        """
+        experiments:
+          - id: bad
+            type: fail
+            params:
+              message: "cannot parse %s at byte 12, the header is not what it should be\\n{\\"token\\": \\"s3cr3t\\"}"
+        """
+            .formatted(secret);
+    BuildReport report = build(yaml);
+    String published = report.problems().get("bad");
+    assertTrue(published.startsWith("failed: cannot parse weights.pth at byte 12"), published);
+    assertFalse(published.contains("/home/someone"), published);
+    assertFalse(published.contains("s3cr3t"), published);
+    assertTrue(published.length() <= 180, published);
+    assertTrue(published.endsWith("(details in results/bad/last-error.log)"), published);
+    String log = Files.readString(project.resolve("results/bad/last-error.log"));
+    assertTrue(log.contains(secret) && log.contains("s3cr3t"), log);
+  }
+
+  @Test
+  void errorLogIsRemovedByALaterSuccess() {
+    String yaml =
+        "experiments:\n  - id: train\n    type: resumable\n    params: {steps: 4, fail_at: 2}\n";
+    Path log = project.resolve("results/train/last-error.log");
+    assertEquals(Outcome.FAILED, outcome(build(yaml), "train"));
+    assertTrue(Files.exists(log));
+    assertEquals(Outcome.RAN, outcome(build(yaml), "train"));
+    assertFalse(Files.exists(log), "the log of a failure that no longer holds");
+  }
+
+  @Test
+  void sameSizeCorruptionOfACheckpointIsDetectedAndRecomputed() throws IOException {
+    String yaml =
+        """
+        experiments:
+          - id: model
+            type: trainer
+          - id: use
+            type: echo
+            depends_on: [model]
+        """;
+    BuildReport first = build(yaml);
+    Path checkpoint = first.entries().get("model").dir().resolve("model.bin");
+    Files.writeString(checkpoint, "x"); // was "w": same size, other bytes
+
+    PlannedExperiment model = plan(yaml).find("model").orElseThrow();
+    EntryState state = new ResultsStore(project.resolve("results")).check("model", model.key());
+    assertEquals(EntryState.Condition.CORRUPT, state.condition());
+    assertTrue(state.reason().contains("model.bin does not match its checksum"), state.reason());
+
+    BuildReport second = build(yaml);
+    assertEquals(Outcome.RAN, outcome(second, "model"));
+    assertEquals(2, types.runs("model"));
+    assertEquals("w", Files.readString(checkpoint));
+  }
+
+  @Test
+  void gcDryRunListsExactlyWhatGcRemoves() throws IOException {
+    String changed = CHAIN.replace("{text: c}", "{text: d}");
+    build(CHAIN);
+    build(changed); // leaves the old entry of side
+    Path results = project.resolve("results");
+    Files.createDirectories(results.resolve("gone/0123456789abcdef"));
+    TestProjects.write(results.resolve("gone/last-error.log"), "an id the manifest lost");
+    Files.createDirectories(results.resolve("empty"));
+    Files.createDirectories(results.resolve("up/.work-fedcba9876543210"));
+    TestProjects.write(results.resolve("up/0000000000000000"), "a file, not an entry");
+    Plan current = plan(changed);
+    Set<Path> before = tree(results);
+
+    List<Path> listed = runner().gc(List.of(current), true);
+    assertEquals(before, tree(results), "a dry run removes nothing");
+    List<Path> removed = runner().gc(List.of(current), false);
+    assertEquals(listed, removed);
+
+    Set<Path> after = tree(results);
+    for (Path path : before) {
+      if (!after.contains(path)) {
+        assertTrue(listed.stream().anyMatch(path::startsWith), path + " removed but not listed");
+      }
+    }
+    for (Path path : listed) {
+      assertFalse(Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS), path + " listed");
+    }
+    assertEquals(4, listed.size(), listed.toString());
+    assertTrue(Files.exists(results.resolve("up/0000000000000000")), "not the store's");
+    String sideKey = current.find("side").orElseThrow().key().folder();
+    assertEquals(List.of(sideKey), list(results.resolve("side")), "the current entry stays");
+  }
+
+  @Test
+  void gcNeverFollowsALinkOutOfTheCache(@TempDir Path outside) throws IOException {
+    build(CHAIN);
+    for (String name : List.of("0123456789abcdef", ".work-0123456789abcdef", ".trash-1")) {
+      Files.createDirectories(outside.resolve(name));
+    }
+    Files.createSymbolicLink(project.resolve("results/evil"), outside);
+    Plan plan = plan(CHAIN);
+    for (boolean dryRun : List.of(true, false)) {
+      ProjectPaths.EscapeException e =
+          assertThrows(
+              ProjectPaths.EscapeException.class, () -> runner().gc(List.of(plan), dryRun));
+      assertTrue(e.getMessage().contains("results/evil is a symbolic link"), e.getMessage());
+    }
+    assertEquals(3, list(outside).size(), "nothing outside results/ is removed");
+  }
+
+  @Test
+  void buildNeverWritesThroughALinkedExperimentFolder(@TempDir Path outside) throws IOException {
+    Files.createDirectories(project.resolve("results"));
+    Files.createSymbolicLink(project.resolve("results/up"), outside);
+    Plan plan = plan(CHAIN);
+    ProjectPaths.EscapeException e =
+        assertThrows(
+            ProjectPaths.EscapeException.class, () -> runner().build(plan, BuildOptions.all()));
+    assertTrue(e.getMessage().contains("results/up is a symbolic link"), e.getMessage());
+    assertEquals(List.of(), list(outside));
+    assertEquals(0, types.runs("side"), "found before anything runs");
+  }
+
+  @Test
+  void contentFileNamedThroughALinkOutOfContentIsBadInput(@TempDir Path outside)
+      throws IOException {
+    TestProjects.write(outside.resolve("secret.txt"), "secret");
+    TestProjects.write(project.resolve("content/data/own.txt"), "own");
+    Files.createSymbolicLink(project.resolve("content/images"), outside);
+    Files.createSymbolicLink(
+        project.resolve("content/alias.txt"), project.resolve("content/data/own.txt"));
+    ManifestException e =
+        assertThrows(
+            ManifestException.class,
+            () ->
+                plan(
+                    "experiments:\n  - id: e\n    type: echo\n"
+                        + "    params: {text: images/secret.txt}\n"));
+    assertTrue(e.getMessage().contains("params.text"), e.getMessage());
+    assertTrue(e.getMessage().contains("leads out of"), e.getMessage());
+
+    Plan inside = plan("experiments:\n  - id: e\n    type: echo\n    params: {text: alias.txt}\n");
+    assertEquals(
+        Hashing.sha256("own"),
+        inside.find("e").orElseThrow().key().material().path("inputs").path("alias.txt").asText(),
+        "a link that stays inside content/ is an input like any file");
+  }
+
+  @Test
+  void keysCoverInputFilesOutsideContent(@TempDir Path outside) throws IOException {
+    Path unet = outside.resolve("unet");
+    TestProjects.write(unet.resolve("config.json"), "{}");
+    Path weights = TestProjects.write(unet.resolve("weights.bin"), "aaaa");
+    String yaml =
+        "experiments:\n  - id: e\n    type: external\n    params: {weights: '" + unet + "'}\n";
+    Path manifest = TestProjects.write(project.resolve("content/manifest.yaml"), yaml);
+    Planner planner =
+        new Planner(
+            types.registry(),
+            project.resolve("content"),
+            new InputHashes(outside.resolve("i.json")));
+    Manifest parsed = new ManifestParser(types.registry().names()).parse(manifest);
+    CacheKey before = planner.plan(parsed, "quick").find("e").orElseThrow().key();
+    assertEquals(
+        Hashing.sha256("aaaa"),
+        before.material().path("inputs").path("external:weights/weights.bin").asText());
+
+    Files.writeString(weights, "bbbb");
+    Files.setLastModifiedTime(
+        weights,
+        java.nio.file.attribute.FileTime.fromMillis(
+            Files.getLastModifiedTime(weights).toMillis() + 5000));
+    CacheKey after = planner.plan(parsed, "quick").find("e").orElseThrow().key();
+    assertNotEquals(before, after, "new weights rerun the experiment");
+  }
+
+  @Test
+  void externalHashesAreRememberedByPathSizeAndModificationTime(@TempDir Path dir)
+      throws IOException {
+    Path file = TestProjects.write(dir.resolve("weights.bin"), "aaaa");
+    java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(file);
+    Path index = dir.resolve("cache/input-hashes.json");
+    assertEquals(Map.of("w", Hashing.sha256("aaaa")), new InputHashes(index).hashes("w", file));
+
+    Files.writeString(file, "bbbb");
+    Files.setLastModifiedTime(file, written);
+    assertEquals(
+        Map.of("w", Hashing.sha256("aaaa")),
+        new InputHashes(index).hashes("w", file),
+        "same path, size and time: the remembered hash, not a new read");
+    Files.setLastModifiedTime(
+        file, java.nio.file.attribute.FileTime.fromMillis(written.toMillis() + 5000));
+    assertEquals(Map.of("w", Hashing.sha256("bbbb")), new InputHashes(index).hashes("w", file));
+  }
+
+  private static Set<Path> tree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.collect(java.util.stream.Collectors.toSet());
+    }
   }
 
   private static List<String> list(Path dir) {

@@ -23,7 +23,8 @@ final class TestTypes {
   }
 
   ExperimentTypes registry() {
-    return new ExperimentTypes(List.of(new Echo(), new Failing(), new Resumable(), new Trainer()));
+    return new ExperimentTypes(
+        List.of(new Echo(), new Failing(), new Resumable(), new Trainer(), new External()));
   }
 
   /** Params of the echo type. */
@@ -185,6 +186,43 @@ final class TestTypes {
       Files.writeString(ctx.output("model.bin", OutputKind.CHECKPOINT, "weights"), p.text());
       Files.writeString(
           ctx.output("out.txt", OutputKind.FIGURE, "a figure"), "trained " + p.text());
+    }
+  }
+
+  /** Params of the external type: a file or folder outside content/ that it reads. */
+  record ExternalParams(String weights) {}
+
+  /** Reads weights from outside content/, as a DeepFloyd run does. */
+  final class External implements ExperimentType<ExternalParams> {
+    @Override
+    public String name() {
+      return "external";
+    }
+
+    @Override
+    public int codeVersion() {
+      return 1;
+    }
+
+    @Override
+    public Class<ExternalParams> paramsType() {
+      return ExternalParams.class;
+    }
+
+    @Override
+    public Map<String, Object> defaults() {
+      return Map.of("weights", "");
+    }
+
+    @Override
+    public Map<String, Path> externalInputs(ExternalParams p) {
+      return p.weights().isEmpty() ? Map.of() : Map.of("weights", Path.of(p.weights()));
+    }
+
+    @Override
+    public void run(ExternalParams p, ExperimentContext ctx) throws Exception {
+      runs.computeIfAbsent(ctx.id(), k -> new AtomicInteger()).incrementAndGet();
+      Files.writeString(ctx.output("out.txt", OutputKind.DATA, "weights used"), p.weights());
     }
   }
 }

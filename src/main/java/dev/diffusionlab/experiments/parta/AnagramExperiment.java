@@ -20,6 +20,7 @@ import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,11 @@ public final class AnagramExperiment implements ExperimentType<AnagramExperiment
     }
     ParamRange.require("guidance", p.guidance(), 0, 100, false);
     SdeditExperiment.checkStarts(List.of(0), p.stride());
+  }
+
+  @Override
+  public Map<String, Path> externalInputs(Params p) {
+    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.nn.EmbeddedDenoiser;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.deepfloyd.DeepFloydBackend;
+import dev.diffusionlab.nn.deepfloyd.IfModelLocator;
 import dev.diffusionlab.nn.deepfloyd.WeightsUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -104,6 +105,38 @@ final class Backends {
     return DeepFloydBackend.open(
         new DeepFloydBackend.Settings(
             modelId, isFolder ? folder : null, embeddingsFile, Device.cpu()));
+  }
+
+  /**
+   * The files outside content/ a DeepFloyd run reads, for the cache key: the model's {@code unet/}
+   * folder (found as {@link #open} finds it), the {@code scheduler/} folder beside it, and an
+   * absolute embeddings file. Weights that are absent are not inputs: the run is then unavailable.
+   */
+  static Map<String, Path> externalInputs(String backend, String model, String embeddings) {
+    Map<String, Path> inputs = new HashMap<>();
+    if (!backend.equals(DEEPFLOYD)) {
+      return inputs;
+    }
+    Path folder = Path.of(model);
+    boolean isFolder = Files.isDirectory(folder);
+    try {
+      Path unet =
+          IfModelLocator.system()
+              .unetFolder(
+                  isFolder ? DeepFloydBackend.DEFAULT_MODEL : model, isFolder ? folder : null);
+      inputs.put("model/unet", unet);
+      Path parent = unet.toAbsolutePath().getParent();
+      if (parent != null) {
+        inputs.put("model/scheduler", parent.resolve("scheduler"));
+      }
+    } catch (WeightsUnavailableException absent) {
+      // Nothing to hash; the run reports the weights as unavailable.
+    }
+    Path file = Path.of(embeddings);
+    if (file.isAbsolute()) {
+      inputs.put("embeddings", file);
+    }
+    return inputs;
   }
 
   private static Path resolveEmbeddings(String embeddings, ExperimentContext ctx, String modelId) {

@@ -22,6 +22,7 @@ import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +119,11 @@ public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment
       throw new InvalidParamsException(
           "blur_kernel", "expected an odd kernel and a positive sigma");
     }
+  }
+
+  @Override
+  public Map<String, Path> externalInputs(Params p) {
+    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
   }
 
   @Override

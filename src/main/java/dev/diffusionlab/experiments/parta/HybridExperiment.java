@@ -17,6 +17,7 @@ import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,11 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
     }
     ParamRange.require("guidance", p.guidance(), 0, 100, false);
     SdeditExperiment.checkStarts(List.of(0), p.stride());
+  }
+
+  @Override
+  public Map<String, Path> externalInputs(Params p) {
+    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
   }
 
   @Override

@@ -19,6 +19,7 @@ import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +147,11 @@ public final class InpaintExperiment implements ExperimentType<InpaintExperiment
       mask[k] = grey[k] > 0.5f ? 1f : 0f;
     }
     return mask;
+  }
+
+  @Override
+  public Map<String, Path> externalInputs(Params p) {
+    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
   }
 
   @Override

@@ -25,6 +25,7 @@ import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,11 @@ public final class SampleExperiment implements ExperimentType<SampleExperiment.P
       }
     }
     ParamRange.require("guidance", p.guidance(), 0, 100, false);
+  }
+
+  @Override
+  public Map<String, Path> externalInputs(Params p) {
+    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
   }
 
   @Override

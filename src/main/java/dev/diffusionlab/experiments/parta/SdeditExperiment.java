@@ -19,6 +19,7 @@ import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +104,11 @@ public final class SdeditExperiment implements ExperimentType<SdeditExperiment.P
                 + "]");
       }
     }
+  }
+
+  @Override
+  public Map<String, Path> externalInputs(Params p) {
+    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
   }
 
   @Override

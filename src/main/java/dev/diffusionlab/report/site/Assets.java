@@ -1,6 +1,7 @@
 package dev.diffusionlab.report.site;
 
 import dev.diffusionlab.run.CacheEntry;
+import dev.diffusionlab.util.ProjectPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +30,16 @@ public final class Assets {
   /** Copies every used output into {@code site}, skipping files already identical there. */
   public void copyInto(Path site) throws IOException {
     for (Map.Entry<String, Path> asset : sources.entrySet()) {
-      Path target = site.resolve(asset.getKey());
+      Path source = asset.getValue();
+      ProjectPaths.withoutLinks(source.getParent(), source);
+      Path target = ProjectPaths.withoutLinks(site, site.resolve(asset.getKey()));
       Files.createDirectories(target.getParent());
       if (Files.isRegularFile(target)
-          && Files.size(target) == Files.size(asset.getValue())
-          && Arrays.equals(Files.readAllBytes(target), Files.readAllBytes(asset.getValue()))) {
+          && Files.size(target) == Files.size(source)
+          && Arrays.equals(Files.readAllBytes(target), Files.readAllBytes(source))) {
         continue;
       }
-      Files.copy(asset.getValue(), target, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 }
