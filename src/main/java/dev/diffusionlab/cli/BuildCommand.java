@@ -1,6 +1,7 @@
 package dev.diffusionlab.cli;
 
-import dev.diffusionlab.experiments.ExperimentTypes;
+import dev.diffusionlab.experiments.catalog.ExperimentTypes;
+import dev.diffusionlab.manifest.ExperimentSpec;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestParser;
 import dev.diffusionlab.report.site.ReportData;
@@ -130,6 +131,7 @@ final class BuildCommand implements Callable<Integer> {
         }
       }
     }
-    return new ReportData(manifest.title(), plan.profile(), entries, missing);
+    List<String> order = manifest.experiments().stream().map(ExperimentSpec::id).toList();
+    return new ReportData(manifest.title(), plan.profile(), entries, missing, order);
   }
 }

@@ -1,6 +1,6 @@
 package dev.diffusionlab.cli;
 
-import dev.diffusionlab.experiments.ExperimentTypes;
+import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestParser;
 import dev.diffusionlab.run.ConsoleProgress;

@@ -1,8 +1,8 @@
 package dev.diffusionlab.data;
 
-import dev.diffusionlab.run.Hashing;
-import dev.diffusionlab.run.Progress;
-import dev.diffusionlab.run.ResultsStore;
+import dev.diffusionlab.util.FileTrees;
+import dev.diffusionlab.util.Hashing;
+import dev.diffusionlab.util.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -220,7 +220,7 @@ public final class DatasetFetcher {
       Files.write(staging.resolve(file.name()), bytes);
     }
     if (Files.exists(cache)) {
-      ResultsStore.deleteTree(cache);
+      FileTrees.deleteTree(cache);
     }
     try {
       Files.move(staging, cache, StandardCopyOption.ATOMIC_MOVE);
@@ -234,7 +234,7 @@ public final class DatasetFetcher {
       return;
     }
     try {
-      ResultsStore.deleteTree(tmp);
+      FileTrees.deleteTree(tmp);
     } catch (IOException e) {
       notes.add("could not remove the temporary folder " + tmp + ": " + e.getMessage());
     }

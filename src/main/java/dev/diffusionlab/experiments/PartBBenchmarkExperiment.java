@@ -1,8 +1,8 @@
 package dev.diffusionlab.experiments;
 
-import dev.diffusionlab.nn.unet.PartBBenchmark;
+import dev.diffusionlab.benchmarks.PartBBenchmark;
 import dev.diffusionlab.report.CsvTable;
-import dev.diffusionlab.run.Machine;
+import dev.diffusionlab.util.Machine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

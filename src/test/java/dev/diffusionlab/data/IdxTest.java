@@ -104,7 +104,7 @@ class IdxTest {
     Files.write(data.resolve("tiny/a.gz"), gzip(idx(new int[] {1}, new byte[] {1})));
     DatasetFetcher fetcher =
         new DatasetFetcher(
-            Optional.of(data), dir.resolve("cache"), dev.diffusionlab.run.Progress.silent());
+            Optional.of(data), dir.resolve("cache"), dev.diffusionlab.util.Progress.silent());
     assertEquals(data.resolve("tiny"), fetcher.fetch(tiny));
 
     Files.write(data.resolve("tiny/a.gz"), gzip(idx(new int[] {1}, new byte[] {2})));

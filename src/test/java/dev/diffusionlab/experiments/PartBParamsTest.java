@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.diffusionlab.TestProjects;
+import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestException;
 import dev.diffusionlab.manifest.ManifestParser;
-import dev.diffusionlab.run.Json;
 import dev.diffusionlab.run.Planner;
+import dev.diffusionlab.util.Json;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

@@ -1,9 +1,11 @@
 package dev.diffusionlab.report.site;
 
+import com.vladsch.flexmark.ast.Code;
 import com.vladsch.flexmark.ast.FencedCodeBlock;
 import com.vladsch.flexmark.ast.Heading;
 import com.vladsch.flexmark.ast.Image;
 import com.vladsch.flexmark.ast.Link;
+import com.vladsch.flexmark.ast.Text;
 import com.vladsch.flexmark.ext.attributes.AttributeNode;
 import com.vladsch.flexmark.ext.attributes.AttributesExtension;
 import com.vladsch.flexmark.ext.gitlab.GitLabExtension;
@@ -34,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -44,7 +48,12 @@ import java.util.stream.Collectors;
  *   <li>{@code [text](exp:ID/FILE)}: a link to an output file;
  *   <li>a fenced block {@code ```table} whose first line is {@code exp:ID/FILE.csv}: an HTML table;
  *   <li>{@code $`TeX`$} inline and fenced {@code ```math} blocks: formulas rendered to SVG;
- *   <li>{@code [text](other-page.md)}: a link to another page.
+ *   <li>{@code [text](other-page.md)}: a link to another page;
+ *   <li>{@code @fig-ANCHOR} and {@code @tbl-ANCHOR} in text: a cross-reference to the figure {@code
+ *       {#fig-ANCHOR}} or the table block {@code ```table {#tbl-ANCHOR}}, rendered as a marker that
+ *       {@link CrossReferences} turns into "Figure N" once every page is numbered;
+ *   <li>{@code {{exp:...}}}, {@code {{params:...}}}, {@code {{entry:...}}}: values read from the
+ *       results ({@link ValueReferences}).
  * </ul>
  *
  * A reference to an unknown experiment or output is an error naming the page and line.
@@ -52,6 +61,13 @@ import java.util.stream.Collectors;
 public final class MarkdownRenderer {
   static final String SCHEME = "exp:";
   static final String MISSING_PREFIX = "#missing:";
+
+  /** {@code @fig-x} or {@code @tbl-x}, not preceded by a word character (e-mail addresses). */
+  static final Pattern CROSS_REFERENCE =
+      Pattern.compile("(?<![\\w@])@((?:fig|tbl)-[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)");
+
+  private static final Pattern TABLE_INFO =
+      Pattern.compile("table(?:\\s*\\{#(tbl-[A-Za-z0-9_-]+)\\})?");
 
   private final Parser parser;
   private final MutableDataSet options;
@@ -79,7 +95,7 @@ public final class MarkdownRenderer {
    * @throws RenderException naming the page and line of a bad reference or formula
    */
   public String render(PageSource page, ReportData data, Set<String> pageSlugs, Assets assets) {
-    Document document = parser.parse(page.markdown());
+    Document document = parser.parse(ValueReferences.substitute(page, page.markdown(), data));
     checkAnchors(page, document);
     Map<String, String> urls = new HashMap<>();
     Map<Node, String> blocks = new IdentityHashMap<>();
@@ -96,8 +112,13 @@ public final class MarkdownRenderer {
         }
       } else if (node instanceof FencedCodeBlock block) {
         String info = block.getInfo().toString().trim();
-        if (info.equals("table")) {
-          blocks.put(block, table(page, line, block.getContentChars().toString(), data, assets));
+        Matcher table = TABLE_INFO.matcher(info);
+        if (table.matches()) {
+          String content = block.getContentChars().toString();
+          blocks.put(block, table(page, line, content, table.group(1), data, assets));
+        } else if (info.startsWith("table")) {
+          throw new RenderException(
+              page.file(), line, "a table block opens with ```table or ```table {#tbl-<anchor>}");
         } else if (info.equals("math")) {
           String tex = block.getContentChars().toString().trim();
           checkMath(page, line, tex);
@@ -107,6 +128,9 @@ public final class MarkdownRenderer {
         String tex = inline.getText().toString();
         checkMath(page, line, tex);
         blocks.put(inline, math.render(tex, false));
+      } else if (node instanceof Text text
+          && text.getAncestorOfType(Code.class, Link.class, Image.class) == null) {
+        crossReferences(document, text).ifPresent(html -> blocks.put(text, html));
       }
     }
     HtmlRenderer renderer =
@@ -150,6 +174,25 @@ public final class MarkdownRenderer {
                 + "; anchors must be unique");
       }
     }
+  }
+
+  /** The text's HTML with each cross-reference as a marker, or empty if it has none. */
+  private static Optional<String> crossReferences(Document document, Text text) {
+    String chars = text.getChars().toString();
+    Matcher m = CROSS_REFERENCE.matcher(chars);
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    StringBuilder html = new StringBuilder();
+    int last = 0;
+    do {
+      int line = document.getLineNumber(text.getStartOffset() + m.start()) + 1;
+      html.append(Html.escape(chars.substring(last, m.start())))
+          .append(CrossReferences.marker(m.group(1), line));
+      last = m.end();
+    } while (m.find());
+    html.append(Html.escape(chars.substring(last)));
+    return Optional.of(html.toString());
   }
 
   private static void checkMath(PageSource page, int line, String tex) {
@@ -204,7 +247,7 @@ public final class MarkdownRenderer {
   }
 
   /** Empty if the output can be used; otherwise why the experiment has no entry. */
-  private static Optional<String> checkReference(
+  static Optional<String> checkReference(
       PageSource page, int line, Reference ref, ReportData data) {
     CacheEntry entry = data.entries().get(ref.id());
     if (entry == null) {
@@ -246,7 +289,7 @@ public final class MarkdownRenderer {
   }
 
   private static String table(
-      PageSource page, int line, String content, ReportData data, Assets assets) {
+      PageSource page, int line, String content, String anchor, ReportData data, Assets assets) {
     String[] lines = content.strip().split("\n");
     String url = lines[0].trim();
     if (!url.startsWith(SCHEME)) {
@@ -268,7 +311,7 @@ public final class MarkdownRenderer {
     Reference ref = Reference.parse(page.file(), line + 1, url);
     Optional<String> missing = checkReference(page, line + 1, ref, data);
     if (missing.isPresent()) {
-      return Html.missing(ref.id(), missing.get());
+      return Html.missing(ref.id(), missing.get(), anchor);
     }
     CacheEntry entry = data.entries().get(ref.id());
     OutputRecord output = entry.output(ref.file()).orElseThrow();
@@ -278,7 +321,8 @@ public final class MarkdownRenderer {
           page.file(), line + 1, "'" + ref.file() + "' of '" + ref.id() + "' is not a CSV table");
     }
     String csvUrl = assets.use(entry, ref.file());
-    return Html.table(CsvTable.read(entry.dir().resolve(ref.file())), caption, csvUrl, entry);
+    return Html.table(
+        CsvTable.read(entry.dir().resolve(ref.file())), caption, csvUrl, entry, anchor);
   }
 
   /** {@code exp:ID/FILE}. */
@@ -322,13 +366,14 @@ public final class MarkdownRenderer {
     }
   }
 
-  /** Renders table and math blocks from HTML prepared while checking the page. */
+  /** Renders tables, math and cross-references from HTML prepared while checking the page. */
   private record SpecialBlocks(Map<Node, String> blocks) implements NodeRenderer {
     @Override
     public Set<NodeRenderingHandler<?>> getNodeRenderingHandlers() {
       return Set.of(
           new NodeRenderingHandler<>(FencedCodeBlock.class, this::render),
-          new NodeRenderingHandler<>(GitLabInlineMath.class, this::render));
+          new NodeRenderingHandler<>(GitLabInlineMath.class, this::render),
+          new NodeRenderingHandler<>(Text.class, this::render));
     }
 
     private void render(Node node, NodeRendererContext context, HtmlWriter html) {
