@@ -133,7 +133,7 @@ class IdxTest {
         e.getMessage());
   }
 
-  private static String sha(byte[] bytes) {
+  static String sha(byte[] bytes) {
     try {
       return java.util.HexFormat.of()
           .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -34,6 +34,10 @@ final class Backends {
   static final String EMBEDDED = "embedded";
   static final String DEEPFLOYD = "deepfloyd";
 
+  /** A Hugging Face model id: {@code owner/name}, as the hub spells them. */
+  private static final java.util.regex.Pattern HF_MODEL_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*");
+
   private Backends() {}
 
   /**
@@ -100,6 +104,16 @@ final class Backends {
     }
     Path folder = Path.of(model);
     boolean isFolder = Files.isDirectory(folder);
+    // Only a Hugging Face id (owner/name) may fall back to the cache; a folder the manifest names
+    // that does not exist is a mistake to report, not weights to download.
+    if (!isFolder && !HF_MODEL_ID.matcher(model).matches()) {
+      throw new InvalidParamsException(
+          "model",
+          "'"
+              + model
+              + "' is neither a folder that exists nor a Hugging Face model id such as "
+              + DeepFloydBackend.DEFAULT_MODEL);
+    }
     String modelId = isFolder ? DeepFloydBackend.DEFAULT_MODEL : model;
     Path embeddingsFile = resolveEmbeddings(embeddings, ctx, modelId);
     return DeepFloydBackend.open(

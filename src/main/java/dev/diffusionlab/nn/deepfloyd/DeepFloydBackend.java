@@ -130,17 +130,60 @@ public final class DeepFloydBackend {
   }
 
   private static NoiseSchedule scheduleFrom(Path file) throws IOException {
-    JsonNode root = new ObjectMapper().readTree(Files.readString(file));
-    int steps = root.path("num_train_timesteps").asInt(1000);
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(Files.readString(file));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new InvalidModelConfigException(
+          file, "(root)", "is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidModelConfigException(file, "(root)", "must be a JSON object");
+    }
+    int steps = 1000;
+    JsonNode stepsNode = root.get("num_train_timesteps");
+    if (stepsNode != null && !stepsNode.isNull()) {
+      if (!stepsNode.isIntegralNumber()
+          || !stepsNode.canConvertToInt()
+          || stepsNode.asInt() < 2
+          || stepsNode.asInt() > MAX_TRAIN_TIMESTEPS) {
+        throw new InvalidModelConfigException(
+            file,
+            "num_train_timesteps",
+            "must be an integer from 2 to " + MAX_TRAIN_TIMESTEPS + ", not " + stepsNode);
+      }
+      steps = stepsNode.asInt();
+    }
     String betas = root.path("beta_schedule").asText("");
     return switch (betas) {
       case "squaredcos_cap_v2" -> NoiseSchedule.squaredCosCapV2(steps);
-      case "linear" ->
-          NoiseSchedule.linear(
-              steps, root.path("beta_start").asDouble(1e-4), root.path("beta_end").asDouble(0.02));
+      case "linear" -> {
+        double start = beta(file, root, "beta_start", 1e-4);
+        double end = beta(file, root, "beta_end", 0.02);
+        if (!(start < end)) {
+          throw new InvalidModelConfigException(
+              file, "beta_end", "must be larger than beta_start (" + start + "), not " + end);
+        }
+        yield NoiseSchedule.linear(steps, start, end);
+      }
       default ->
           throw new InvalidModelConfigException(
               file, "beta_schedule", "is '" + betas + "'; supported: squaredcos_cap_v2, linear");
     };
+  }
+
+  /** The most training timesteps a schedule may have (IF uses 1000). */
+  private static final int MAX_TRAIN_TIMESTEPS = 100_000;
+
+  private static double beta(Path file, JsonNode root, String field, double fallback)
+      throws InvalidModelConfigException {
+    JsonNode v = root.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (!v.isNumber() || !(v.asDouble() > 0 && v.asDouble() < 1)) {
+      throw new InvalidModelConfigException(file, field, "must be a number in (0, 1), not " + v);
+    }
+    return v.asDouble();
   }
 }

@@ -67,6 +67,9 @@ public record UNetConfig(
   public static final String ATTN_UP = "SimpleCrossAttnUpBlock2D";
   public static final String MID = "UNetMidBlock2DSimpleCrossAttn";
 
+  /** The widest layer accepted: IF-I-XL's widest is 2816. */
+  private static final int MAX_WIDTH = 65_536;
+
   /** Options whose only supported value is the one IF stage I uses. */
   private static final Map<String, Object> REQUIRED =
       Map.ofEntries(
@@ -154,6 +157,9 @@ public record UNetConfig(
       }
       List<Integer> channels = intList("block_out_channels", -1);
       int levels = channels.size();
+      for (int i = 0; i < levels; i++) {
+        atMost("block_out_channels[" + i + "]", channels.get(i), MAX_WIDTH);
+      }
       List<String> down = stringList("down_block_types", levels);
       List<String> up = stringList("up_block_types", levels);
       checkTypes("down_block_types", down, RESNET_DOWN, ATTN_DOWN);
@@ -163,28 +169,103 @@ public record UNetConfig(
               ? integer("time_embedding_dim")
               : 4 * channels.get(0);
       int encoderHidDim = integer("encoder_hid_dim");
-      return new UNetConfig(
-          integer("in_channels"),
-          integer("out_channels"),
-          channels,
-          intList("layers_per_block", levels),
-          intList("attention_head_dim", levels),
-          down,
-          up,
-          integer("norm_num_groups"),
-          number("norm_eps"),
-          integer("cross_attention_dim"),
-          encoderHidDim,
-          integer("addition_embed_type_num_heads"),
-          timeEmbedDim,
-          bool("flip_sin_to_cos"),
-          number("freq_shift"),
-          integer("sample_size"),
-          integer("conv_in_kernel"),
-          integer("conv_out_kernel"),
-          number("mid_block_scale_factor"),
-          root.hasNonNull("resnet_out_scale_factor") ? number("resnet_out_scale_factor") : 1.0,
-          root.hasNonNull("resnet_skip_time_act") && bool("resnet_skip_time_act"));
+      UNetConfig config =
+          new UNetConfig(
+              integer("in_channels"),
+              integer("out_channels"),
+              channels,
+              intList("layers_per_block", levels),
+              intList("attention_head_dim", levels),
+              down,
+              up,
+              integer("norm_num_groups"),
+              number("norm_eps"),
+              integer("cross_attention_dim"),
+              encoderHidDim,
+              integer("addition_embed_type_num_heads"),
+              timeEmbedDim,
+              bool("flip_sin_to_cos"),
+              number("freq_shift"),
+              integer("sample_size"),
+              integer("conv_in_kernel"),
+              integer("conv_out_kernel"),
+              number("mid_block_scale_factor"),
+              root.hasNonNull("resnet_out_scale_factor") ? number("resnet_out_scale_factor") : 1.0,
+              root.hasNonNull("resnet_skip_time_act") && bool("resnet_skip_time_act"));
+      checkSizes(config);
+      return config;
+    }
+
+    /**
+     * Sizes within what any IF model uses (so products cannot overflow) and that divide as the
+     * layers need: GroupNorm groups and attention heads split the channels evenly.
+     */
+    private void checkSizes(UNetConfig c) throws InvalidModelConfigException {
+      atMost("in_channels", c.inChannels(), 64);
+      atMost("out_channels", c.outChannels(), 64);
+      atMost("norm_num_groups", c.normNumGroups(), 1024);
+      atMost("cross_attention_dim", c.crossAttentionDim(), MAX_WIDTH);
+      atMost("encoder_hid_dim", c.encoderHidDim(), MAX_WIDTH);
+      atMost("time_embedding_dim", c.timeEmbedDim(), MAX_WIDTH);
+      atMost("addition_embed_type_num_heads", c.additionEmbedHeads(), 1024);
+      atMost("sample_size", c.sampleSize(), 4096);
+      for (String kernel : List.of("conv_in_kernel", "conv_out_kernel")) {
+        int k = kernel.equals("conv_in_kernel") ? c.convInKernel() : c.convOutKernel();
+        if (k % 2 == 0 || k > 15) {
+          throw new InvalidModelConfigException(
+              file, kernel, "must be odd and at most 15, not " + k);
+        }
+      }
+      for (int i = 0; i < c.levels(); i++) {
+        int channels = c.blockOutChannels().get(i);
+        atMost("block_out_channels[" + i + "]", channels, MAX_WIDTH);
+        atMost("layers_per_block[" + i + "]", c.layersPerBlock().get(i), 64);
+        divides("norm_num_groups", c.normNumGroups(), "block_out_channels[" + i + "]", channels);
+        divides(
+            "attention_head_dim[" + i + "]",
+            c.attentionHeadDim().get(i),
+            "block_out_channels[" + i + "]",
+            channels);
+      }
+      divides(
+          "addition_embed_type_num_heads",
+          c.additionEmbedHeads(),
+          "encoder_hid_dim",
+          c.encoderHidDim());
+      if (!(c.normEps() > 0 && c.normEps() < 1)) {
+        throw new InvalidModelConfigException(
+            file, "norm_eps", "must lie in (0, 1), not " + c.normEps());
+      }
+      for (String name :
+          List.of("freq_shift", "mid_block_scale_factor", "resnet_out_scale_factor")) {
+        double v =
+            switch (name) {
+              case "freq_shift" -> c.freqShift();
+              case "mid_block_scale_factor" -> c.midBlockScaleFactor();
+              default -> c.resnetOutScaleFactor();
+            };
+        if (!Double.isFinite(v) || (!name.equals("freq_shift") && v <= 0)) {
+          throw new InvalidModelConfigException(
+              file,
+              name,
+              "must be a finite number" + (name.equals("freq_shift") ? "" : " > 0") + ", not " + v);
+        }
+      }
+    }
+
+    private void atMost(String name, int value, int max) throws InvalidModelConfigException {
+      if (value > max) {
+        throw new InvalidModelConfigException(
+            file, name, "is " + value + ", more than any IF model uses (at most " + max + ")");
+      }
+    }
+
+    private void divides(String name, int divisor, String of, int value)
+        throws InvalidModelConfigException {
+      if (value % divisor != 0) {
+        throw new InvalidModelConfigException(
+            file, name, "is " + divisor + ", which does not divide " + of + " = " + value);
+      }
     }
 
     private JsonNode field(String name) throws InvalidModelConfigException {

@@ -2,9 +2,11 @@ package dev.diffusionlab.report.site;
 
 import com.vladsch.flexmark.ast.Code;
 import com.vladsch.flexmark.ast.FencedCodeBlock;
+import com.vladsch.flexmark.ast.Heading;
 import com.vladsch.flexmark.ast.Image;
 import com.vladsch.flexmark.ast.Link;
 import com.vladsch.flexmark.ast.Text;
+import com.vladsch.flexmark.ext.attributes.AttributeNode;
 import com.vladsch.flexmark.ext.attributes.AttributesExtension;
 import com.vladsch.flexmark.ext.gitlab.GitLabExtension;
 import com.vladsch.flexmark.ext.gitlab.GitLabInlineMath;
@@ -13,6 +15,7 @@ import com.vladsch.flexmark.html.HtmlRenderer;
 import com.vladsch.flexmark.html.HtmlWriter;
 import com.vladsch.flexmark.html.LinkResolver;
 import com.vladsch.flexmark.html.LinkResolverFactory;
+import com.vladsch.flexmark.html.renderer.HeaderIdGenerator;
 import com.vladsch.flexmark.html.renderer.LinkResolverBasicContext;
 import com.vladsch.flexmark.html.renderer.LinkStatus;
 import com.vladsch.flexmark.html.renderer.NodeRenderer;
@@ -93,6 +96,7 @@ public final class MarkdownRenderer {
    */
   public String render(PageSource page, ReportData data, Set<String> pageSlugs, Assets assets) {
     Document document = parser.parse(ValueReferences.substitute(page, page.markdown(), data));
+    checkAnchors(page, document);
     Map<String, String> urls = new HashMap<>();
     Map<Node, String> blocks = new IdentityHashMap<>();
     for (Node node : document.getDescendants()) {
@@ -135,6 +139,41 @@ public final class MarkdownRenderer {
             .nodeRendererFactory(o -> new SpecialBlocks(blocks))
             .build();
     return renderer.render(document);
+  }
+
+  /**
+   * Every anchor of the page, a heading's or an explicit {@code {#id}}, names one place: a second
+   * one with the same id is an error naming both lines (a link would reach only the first).
+   */
+  private void checkAnchors(PageSource page, Document document) {
+    // Ids as the headings' text gives them, before the renderer makes repeats unique (-1, -2).
+    document.set(HtmlRenderer.HEADER_ID_GENERATOR_RESOLVE_DUPES, false);
+    new HeaderIdGenerator(document).generateIds(document);
+    document.remove(HtmlRenderer.HEADER_ID_GENERATOR_RESOLVE_DUPES);
+    Map<String, Integer> first = new HashMap<>();
+    for (Node node : document.getDescendants()) {
+      String id = null;
+      if (node instanceof Heading heading) {
+        id = heading.getAnchorRefId();
+      } else if (node instanceof AttributeNode attribute && attribute.isId()) {
+        id = attribute.getValue().toString();
+      }
+      if (id == null || id.isEmpty()) {
+        continue;
+      }
+      int line = node.getStartLineNumber() + 1;
+      Integer earlier = first.putIfAbsent(id, line);
+      if (earlier != null && earlier != line) {
+        throw new RenderException(
+            page.file(),
+            line,
+            "anchor '#"
+                + id
+                + "' is already defined at line "
+                + earlier
+                + "; anchors must be unique");
+      }
+    }
   }
 
   /** The text's HTML with each cross-reference as a marker, or empty if it has none. */

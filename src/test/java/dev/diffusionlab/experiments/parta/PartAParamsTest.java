@@ -133,4 +133,15 @@ class PartAParamsTest {
     assertEquals(20, twenty.length);
     assertEquals(950, twenty[0]);
   }
+
+  @Test
+  void aNamedModelFolderThatDoesNotExistIsAnErrorNotUnavailableWeights() {
+    String absent = java.nio.file.Path.of("/nonexistent/deepfloyd-if").toString();
+    InvalidParamsException e =
+        assertThrows(
+            InvalidParamsException.class,
+            () -> Backends.open(Backends.DEEPFLOYD, absent, "prompt_embeds_dict.pth", null));
+    assertEquals("model", e.field());
+    assertTrue(e.getMessage().contains(absent + "' is neither a folder"), e.getMessage());
+  }
 }
