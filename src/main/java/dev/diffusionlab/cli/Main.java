@@ -8,14 +8,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code diffusion-lab} command: {@code build} (the default) turns the manifest into the site;
- * {@code cache gc} cleans the cache.
+ * {@code cache gc} cleans the cache; {@code types} lists the experiment types.
  */
 @Command(
     name = "diffusion-lab",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Runs the diffusion experiments of a YAML manifest and renders the report site.",
-    subcommands = {BuildCommand.class, CacheCommand.class},
+    subcommands = {BuildCommand.class, CacheCommand.class, TypesCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -46,13 +46,16 @@ public final class Main implements Runnable {
         !list.isEmpty()
             && (list.get(0).equals("build")
                 || list.get(0).equals("cache")
+                || list.get(0).equals("types")
                 || list.get(0).equals("help")
                 || TOP_LEVEL.contains(list.get(0)));
     if (!hasCommand) {
       list.add(0, "build");
     }
     CommandLine commandLine = new CommandLine(new Main());
-    commandLine.setExecutionExceptionHandler(new ErrorHandler());
+    ErrorHandler errors = new ErrorHandler();
+    commandLine.setExecutionExceptionHandler(errors);
+    commandLine.setParameterExceptionHandler(errors);
     return commandLine.execute(list.toArray(String[]::new));
   }
 }

@@ -1,5 +1,6 @@
 package dev.diffusionlab.cli;
 
+import dev.diffusionlab.build.Project;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -19,23 +20,7 @@ final class ProjectOptions {
       description = "The manifest (default: content/manifest.yaml in the project).")
   Path manifest;
 
-  Path root() {
-    return project.toAbsolutePath().normalize();
-  }
-
-  Path manifestFile() {
-    return manifest != null ? manifest : root().resolve("content").resolve("manifest.yaml");
-  }
-
-  Path contentDir() {
-    return root().resolve("content");
-  }
-
-  Path templatesDir() {
-    return root().resolve("templates");
-  }
-
-  Path resultsDir() {
-    return root().resolve("results");
+  Project project() {
+    return new Project(project, manifest);
   }
 }

@@ -10,11 +10,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.ExperimentTypes;
 import dev.diffusionlab.experiments.InvalidParamsException;
+import dev.diffusionlab.experiments.Param;
+import dev.diffusionlab.experiments.ParamDocs;
 import dev.diffusionlab.manifest.ExperimentSpec;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestException;
+import dev.diffusionlab.manifest.ManifestParser;
 import dev.diffusionlab.manifest.ManifestProblem;
 import dev.diffusionlab.manifest.Profile;
+import dev.diffusionlab.util.Suggestions;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,6 +127,11 @@ public final class Planner {
     if (byId != null) {
       layer(merged, origin, byId, profile.pointer() + "/ids/" + spec.id());
     }
+    ParamProblems problems = new ParamProblems(manifest, spec, origin);
+    checkEachParam(merged, type, problems);
+    if (!problems.isEmpty()) {
+      throw problems.exception();
+    }
     P params;
     try {
       params = binder.treeToValue(merged, type.paramsType());
@@ -135,13 +145,8 @@ public final class Planner {
               "experiment '" + spec.id() + "' params",
               firstLine(e.getOriginalMessage())));
     } catch (InvalidParamsException e) {
-      String top = e.field().split("[.\\[]", 2)[0];
-      String pointer = origin.getOrDefault(top, spec.pointer() + "/params");
-      throw new ManifestException(
-          new ManifestProblem(
-              manifest.source().locate(pointer),
-              "experiment '" + spec.id() + "' params." + e.field(),
-              e.getMessage()));
+      problems.add(e.field(), e.getMessage());
+      throw problems.exception();
     } catch (IllegalArgumentException e) {
       throw new ManifestException(
           new ManifestProblem(
@@ -162,6 +167,166 @@ public final class Planner {
             contentInputs(canonical),
             dependencyKeys);
     return new PlannedExperiment(spec, type, params, canonical, key);
+  }
+
+  /**
+   * Checks every parameter on its own, so that all problems of an experiment are reported at once:
+   * unknown names, values of the wrong type, numbers outside the {@link Param} range and content
+   * files that leave {@code content/} or do not exist.
+   */
+  private void checkEachParam(ObjectNode merged, ExperimentType<?> type, ParamProblems problems) {
+    Map<String, RecordComponent> components = ParamDocs.componentsByName(type.paramsType());
+    for (Iterator<String> it = merged.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!components.containsKey(name)) {
+        problems.add(
+            name,
+            "unknown parameter '"
+                + name
+                + "' for type "
+                + type.name()
+                + Suggestions.didYouMean(name, components.keySet())
+                + "; known parameters: "
+                + String.join(", ", components.keySet().stream().sorted().toList()));
+      }
+    }
+    for (Map.Entry<String, RecordComponent> c : components.entrySet()) {
+      String name = c.getKey();
+      JsonNode node = merged.get(name);
+      if (node == null || node.isNull()) {
+        problems.add(name, "a value is required");
+        continue;
+      }
+      Object value;
+      try {
+        value = binder.convertValue(node, binder.constructType(c.getValue().getGenericType()));
+      } catch (IllegalArgumentException e) {
+        String field = name;
+        String message = e.getMessage();
+        if (e.getCause() instanceof JsonMappingException mapping) {
+          field = name + fieldPath(mapping);
+          message =
+              mapping instanceof MismatchedInputException mismatch
+                      && mismatch.getTargetType() != null
+                  ? "expected "
+                      + describeType(mismatch.getTargetType())
+                      + ", got "
+                      + ManifestParser.describe(node.at(pointerOf(mapping)))
+                  : mapping.getOriginalMessage();
+        }
+        problems.add(field, firstLine(message));
+        continue;
+      }
+      Param doc = c.getValue().getAnnotation(Param.class);
+      if (doc != null) {
+        checkRange(name, value, doc, problems);
+        if (doc.contentFile()) {
+          checkContentFiles(name, value, problems);
+        }
+      }
+    }
+  }
+
+  private static void checkRange(String field, Object value, Param doc, ParamProblems problems) {
+    if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        checkRange(field + "[" + i + "]", list.get(i), doc, problems);
+      }
+    } else if (value instanceof Number number) {
+      double x = number.doubleValue();
+      if (Double.isNaN(x) || x < doc.min() || x > doc.max()) {
+        problems.add(field, "expected " + ParamDocs.range(doc) + ", got " + number);
+      }
+    }
+  }
+
+  private void checkContentFiles(String field, Object value, ParamProblems problems) {
+    if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        checkContentFiles(field + "[" + i + "]", list.get(i), problems);
+      }
+    } else if (value instanceof String path) {
+      contentFileProblem(path).ifPresent(problem -> problems.add(field, problem));
+    }
+  }
+
+  /** Why a path does not name a file under {@code content/}, if it does not. */
+  private java.util.Optional<String> contentFileProblem(String path) {
+    Path file;
+    try {
+      file = contentDir.resolve(path).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      return java.util.Optional.of("'" + path + "' is not a valid path");
+    }
+    if (!file.startsWith(contentDir)) {
+      return java.util.Optional.of("'" + path + "' is outside the content folder " + contentDir);
+    }
+    if (!Files.isRegularFile(file)) {
+      return java.util.Optional.of("file '" + path + "' not found in " + contentDir);
+    }
+    try {
+      if (!file.toRealPath().startsWith(contentDir.toRealPath())) {
+        return java.util.Optional.of(
+            "'" + path + "' is a link that leaves the content folder " + contentDir);
+      }
+    } catch (java.io.IOException e) {
+      return java.util.Optional.of("cannot read '" + path + "': " + e.getMessage());
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static String fieldPath(JsonMappingException e) {
+    StringBuilder field = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        field.append('.').append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        field.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return field.toString();
+  }
+
+  private static String pointerOf(JsonMappingException e) {
+    StringBuilder pointer = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      pointer
+          .append('/')
+          .append(ref.getFieldName() != null ? ref.getFieldName() : "" + ref.getIndex());
+    }
+    return pointer.toString();
+  }
+
+  /** Collects the parameter problems of one experiment, each located where its value is set. */
+  private static final class ParamProblems {
+    private final Manifest manifest;
+    private final ExperimentSpec spec;
+    private final Map<String, String> origin;
+    private final List<ManifestProblem> list = new ArrayList<>();
+
+    ParamProblems(Manifest manifest, ExperimentSpec spec, Map<String, String> origin) {
+      this.manifest = manifest;
+      this.spec = spec;
+      this.origin = origin;
+    }
+
+    void add(String field, String message) {
+      String top = field.split("[.\\[]", 2)[0];
+      String pointer = origin.getOrDefault(top, spec.pointer() + "/params");
+      list.add(
+          new ManifestProblem(
+              manifest.source().locate(pointer),
+              "experiment '" + spec.id() + "' params." + field,
+              message));
+    }
+
+    boolean isEmpty() {
+      return list.isEmpty();
+    }
+
+    ManifestException exception() {
+      return new ManifestException(list);
+    }
   }
 
   private static void layer(

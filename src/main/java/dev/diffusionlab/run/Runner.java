@@ -133,11 +133,8 @@ public final class Runner {
             state.condition() == EntryState.Condition.RENDERABLE
                 ? "cached (" + state.reason() + ")"
                 : "cached";
-        console.log(String.format(Locale.ROOT, "%-28s %-22s %s", e.id(), e.type().name(), detail));
         results.add(new ExperimentResult(e.id(), Outcome.CACHED, detail, state.entry(), 0));
       } else {
-        console.log(
-            String.format(Locale.ROOT, "%-28s %-22s to run: %s", e.id(), e.type().name(), reason));
         results.add(new ExperimentResult(e.id(), Outcome.WOULD_RUN, reason, state.entry(), 0));
       }
     }
