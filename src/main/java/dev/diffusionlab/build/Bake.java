@@ -298,7 +298,11 @@ public final class Bake {
 
     @Override
     public Optional<List<DeclaredOutput>> outputs(String id) {
-      PlannedExperiment e = plan.find(id).orElseThrow();
+      Optional<PlannedExperiment> found = plan.find(id);
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      PlannedExperiment e = found.get();
       List<DeclaredOutput> declared = e.declaredOutputs();
       if (!declared.isEmpty()) {
         return Optional.of(declared);

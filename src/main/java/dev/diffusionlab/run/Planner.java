@@ -70,11 +70,11 @@ public final class Planner {
     Map<String, PlannedExperiment> planned = new LinkedHashMap<>();
     for (ExperimentSpec spec : dependencyOrder(manifest.experiments())) {
       ExperimentType<?> type = types.find(spec.type()).orElseThrow();
-      if (!planned.keySet().containsAll(spec.dependsOn())) {
-        continue; // a dependency's params are wrong; that problem is already reported
-      }
       try {
-        planned.put(spec.id(), bind(manifest, spec, type, profile, planned));
+        PlannedExperiment e = bind(manifest, spec, type, profile, planned);
+        if (e != null) {
+          planned.put(spec.id(), e);
+        }
       } catch (ManifestException e) {
         problems.addAll(e.problems());
       }
@@ -110,6 +110,7 @@ public final class Planner {
     order.add(spec);
   }
 
+  /** The experiment bound and keyed; null when its params are fine but a dependency's are not. */
   private <P extends Record> PlannedExperiment bind(
       Manifest manifest,
       ExperimentSpec spec,
@@ -137,7 +138,8 @@ public final class Planner {
       params = binder.treeToValue(merged, type.paramsType());
       type.validate(params);
     } catch (JsonMappingException e) {
-      throw bindingProblem(manifest, spec, type, origin, e);
+      problems.add(fieldPath(e).replaceFirst("^\\.", ""), describe(e, null));
+      throw problems.exception();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new ManifestException(
           new ManifestProblem(
@@ -153,6 +155,9 @@ public final class Planner {
               manifest.source().locate(spec.pointer() + "/params"),
               "experiment '" + spec.id() + "' params",
               e.getMessage()));
+    }
+    if (!planned.keySet().containsAll(spec.dependsOn())) {
+      return null; // checked, but a dependency's params are wrong: it has no key to build on
     }
     JsonNode canonical = Json.sorted(binder.valueToTree(params));
     Map<String, String> dependencyKeys =
@@ -205,14 +210,7 @@ public final class Planner {
         String message = e.getMessage();
         if (e.getCause() instanceof JsonMappingException mapping) {
           field = name + fieldPath(mapping);
-          message =
-              mapping instanceof MismatchedInputException mismatch
-                      && mismatch.getTargetType() != null
-                  ? "expected "
-                      + describeType(mismatch.getTargetType())
-                      + ", got "
-                      + ManifestParser.describe(node.at(pointerOf(mapping)))
-                  : mapping.getOriginalMessage();
+          message = describe(mapping, node.at(pointerOf(mapping)));
         }
         problems.add(field, firstLine(message));
         continue;
@@ -338,47 +336,29 @@ public final class Planner {
     }
   }
 
-  private static ManifestException bindingProblem(
-      Manifest manifest,
-      ExperimentSpec spec,
-      ExperimentType<?> type,
-      Map<String, String> origin,
-      JsonMappingException e) {
-    StringBuilder field = new StringBuilder();
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        field.append(field.length() == 0 ? "" : ".").append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        field.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    String message;
+  /** A binding failure in the user's words: what was expected, what was found. */
+  private static String describe(JsonMappingException e, JsonNode found) {
     if (e instanceof UnrecognizedPropertyException unknown) {
-      field = new StringBuilder(unknown.getPropertyName());
-      message =
-          "unknown parameter '"
-              + unknown.getPropertyName()
-              + "' for type "
-              + type.name()
-              + "; known parameters: "
-              + unknown.getKnownPropertyIds().stream()
-                  .map(Object::toString)
-                  .sorted()
-                  .collect(Collectors.joining(", "));
-    } else if (e instanceof InvalidNullException) {
-      message = "a value is required";
-    } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-      message =
-          "expected " + describeType(mismatch.getTargetType()) + ": " + e.getOriginalMessage();
-    } else {
-      message = e.getOriginalMessage();
+      List<String> known =
+          unknown.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
+      return "unknown key '"
+          + unknown.getPropertyName()
+          + "'"
+          + Suggestions.didYouMean(unknown.getPropertyName(), known)
+          + "; expected "
+          + String.join(", ", known);
     }
-    String top = field.toString().split("[.\\[]", 2)[0];
-    String pointer = origin.getOrDefault(top, spec.pointer() + "/params");
-    String fieldName =
-        "experiment '" + spec.id() + "' params" + (field.length() > 0 ? "." + field : "");
-    return new ManifestException(
-        new ManifestProblem(manifest.source().locate(pointer), fieldName, firstLine(message)));
+    if (e instanceof InvalidNullException) {
+      return "a value is required";
+    }
+    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      return "expected "
+          + describeType(mismatch.getTargetType())
+          + (found == null || found.isMissingNode()
+              ? ": " + firstLine(e.getOriginalMessage())
+              : ", got " + ManifestParser.describe(found));
+    }
+    return firstLine(e.getOriginalMessage());
   }
 
   private static String describeType(Class<?> type) {

@@ -192,6 +192,10 @@ public final class Runner {
       if (result.entry().isPresent()) {
         finished.put(e.id(), result.entry().get());
       } else if (result.outcome() == Outcome.UNAVAILABLE) {
+        // Several experiments often miss the same thing (DeepFloyd's weights): say it once.
+        boolean first = !unavailable.containsValue(result.detail());
+        console.log(
+            "  " + e.id() + ": not available" + (first ? ": " + result.detail() : " (as above)"));
         unavailable.put(e.id(), result.detail());
       } else {
         broken.add(e.id());
@@ -230,7 +234,6 @@ public final class Runner {
       return new ExperimentResult(e.id(), Outcome.RAN, "ran", Optional.of(entry), seconds);
     } catch (ResourceUnavailableException absent) {
       cleanUpAfterFailure(e, work);
-      console.log("  " + e.id() + ": not available: " + absent.getMessage());
       return new ExperimentResult(
           e.id(), Outcome.UNAVAILABLE, absent.getMessage(), Optional.empty(), 0);
     } catch (Exception | LinkageError | OutOfMemoryError | StackOverflowError failure) {

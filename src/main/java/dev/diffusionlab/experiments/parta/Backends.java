@@ -120,15 +120,16 @@ final class Backends {
     Path folder = Path.of(model);
     boolean isFolder = Files.isDirectory(folder);
     String modelId = isFolder ? DeepFloydBackend.DEFAULT_MODEL : model;
-    try {
-      IfModelLocator.system().unetFolder(modelId, isFolder ? folder : null);
-    } catch (WeightsUnavailableException absent) {
-      return Optional.of(absent.getMessage());
-    }
+    // The same order as open(): the embeddings first, then the weights.
     Path file = Path.of(embeddings);
     Path resolved = file.isAbsolute() ? file : contentDir.resolve(file).normalize();
     if (!Files.isRegularFile(resolved)) {
       return Optional.of(WeightsUnavailableException.embeddings(modelId, file).getMessage());
+    }
+    try {
+      IfModelLocator.system().unetFolder(modelId, isFolder ? folder : null);
+    } catch (WeightsUnavailableException absent) {
+      return Optional.of(absent.getMessage());
     }
     return Optional.empty();
   }
