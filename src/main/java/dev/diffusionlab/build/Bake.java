@@ -1,7 +1,7 @@
 package dev.diffusionlab.build;
 
 import dev.diffusionlab.experiments.DeclaredOutput;
-import dev.diffusionlab.experiments.ExperimentTypes;
+import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestParser;
 import dev.diffusionlab.report.site.MarkdownRenderer;

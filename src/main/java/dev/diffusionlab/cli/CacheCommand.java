@@ -1,7 +1,7 @@
 package dev.diffusionlab.cli;
 
 import dev.diffusionlab.build.Bake;
-import dev.diffusionlab.experiments.ExperimentTypes;
+import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

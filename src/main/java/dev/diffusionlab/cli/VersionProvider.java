@@ -1,6 +1,6 @@
 package dev.diffusionlab.cli;
 
-import dev.diffusionlab.run.Machine;
+import dev.diffusionlab.util.Machine;
 import picocli.CommandLine.IVersionProvider;
 
 /** Prints the program's version. */

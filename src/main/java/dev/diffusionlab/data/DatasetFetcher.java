@@ -1,8 +1,8 @@
 package dev.diffusionlab.data;
 
-import dev.diffusionlab.run.Hashing;
-import dev.diffusionlab.run.Progress;
-import dev.diffusionlab.run.ResultsStore;
+import dev.diffusionlab.util.FileTrees;
+import dev.diffusionlab.util.Hashing;
+import dev.diffusionlab.util.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,13 +80,13 @@ public final class DatasetFetcher {
     List<String> tried = new ArrayList<>();
     if (dataDir.isPresent()) {
       for (Path candidate : List.of(dataDir.get().resolve(dataset.name()), dataDir.get())) {
-        if (complete(dataset, candidate, tried)) {
+        if (complete(dataset, candidate, tried, "DIFFUSION_LAB_DATA folder", "trying the cache")) {
           return candidate;
         }
       }
     }
     Path cache = cacheRoot.resolve(dataset.name());
-    if (complete(dataset, cache, tried)) {
+    if (complete(dataset, cache, tried, "cache", "fetching it again")) {
       return cache;
     }
     List<Source> sources = new ArrayList<>();
@@ -112,7 +112,7 @@ public final class DatasetFetcher {
         progress.log("fetched " + dataset.name() + " from " + source.name() + " into " + cache);
         return cache;
       } catch (IOException | RuntimeException e) {
-        tried.add(source.name() + ": " + e.getMessage());
+        tried.add(source.name() + ": " + reason(e));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while fetching " + dataset.name(), e);
@@ -129,7 +129,13 @@ public final class DatasetFetcher {
             + " set DIFFUSION_LAB_DATA to it.");
   }
 
-  private boolean complete(Dataset dataset, Path dir, List<String> tried) {
+  /**
+   * Whether {@code dir} holds every file of the data set with the right checksum. A file that is
+   * there but corrupt (wrong checksum, truncated, not decompressible) is a warning naming it, since
+   * the next source replaces or overrides it.
+   */
+  private boolean complete(
+      Dataset dataset, Path dir, List<String> tried, String role, String nextStep) {
     if (!Files.isDirectory(dir)) {
       return false;
     }
@@ -139,13 +145,52 @@ public final class DatasetFetcher {
         tried.add(dir + ": no " + file.name());
         return false;
       }
-      String sha = Hashing.sha256(found.get());
-      if (!sha.equals(file.sha256()) && !sha256(Idx.readBytes(found.get())).equals(file.sha256())) {
-        tried.add(found.get() + ": checksum mismatch (expected " + file.sha256() + ")");
+      String problem = verify(found.get(), file.sha256());
+      if (problem != null) {
+        tried.add(found.get() + ": " + problem);
+        progress.log(
+            "warning: the "
+                + role
+                + " file "
+                + found.get()
+                + " is corrupt ("
+                + problem
+                + "); "
+                + nextStep);
         return false;
       }
     }
     return true;
+  }
+
+  /** Null when the file, or its decompressed content, has the expected SHA-256; else why not. */
+  private static String verify(Path file, String expected) {
+    if (Hashing.sha256(file).equals(expected)) {
+      return null;
+    }
+    try {
+      return sha256(Idx.readBytes(file)).equals(expected)
+          ? null
+          : "checksum mismatch (expected " + expected + ")";
+    } catch (RuntimeException e) {
+      return "unreadable: " + reason(e);
+    }
+  }
+
+  /** The most telling message of a failure and its causes (some carry none, such as timeouts). */
+  static String reason(Throwable e) {
+    List<String> parts = new ArrayList<>();
+    for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
+      String message = t.getMessage();
+      String part =
+          message == null || message.isBlank()
+              ? t.getClass().getSimpleName()
+              : (t == e ? "" : t.getClass().getSimpleName() + ": ") + message;
+      if (parts.stream().noneMatch(p -> p.contains(part))) {
+        parts.add(part);
+      }
+    }
+    return String.join("; caused by ", parts);
   }
 
   /** The file {@code name} or {@code name.gz} in {@code dir}. */
@@ -175,7 +220,7 @@ public final class DatasetFetcher {
       Files.write(staging.resolve(file.name()), bytes);
     }
     if (Files.exists(cache)) {
-      ResultsStore.deleteTree(cache);
+      FileTrees.deleteTree(cache);
     }
     try {
       Files.move(staging, cache, StandardCopyOption.ATOMIC_MOVE);
@@ -189,7 +234,7 @@ public final class DatasetFetcher {
       return;
     }
     try {
-      ResultsStore.deleteTree(tmp);
+      FileTrees.deleteTree(tmp);
     } catch (IOException e) {
       notes.add("could not remove the temporary folder " + tmp + ": " + e.getMessage());
     }

@@ -1,6 +1,8 @@
 package dev.diffusionlab.data;
 
-import java.io.ByteArrayInputStream;
+import dev.diffusionlab.io.ReadLimits;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,19 +34,59 @@ public final class Idx {
     }
   }
 
-  /** Reads the (possibly gzipped) bytes of a file. */
+  /**
+   * The most bytes an IDX file may hold once decompressed: MNIST's training images are 47 MB, so
+   * this leaves room while a deflate bomb stops long before the heap does.
+   */
+  public static final long MAX_BYTES = 128L << 20;
+
+  /**
+   * Reads the (possibly gzipped) bytes of an IDX file: its header, then no more data than the
+   * header declares plus one byte (so {@link #parse} can tell trailing data), so a small file that
+   * decompresses to gigabytes is never inflated.
+   *
+   * @throws IdxFormatException naming the file if the header declares more than {@link #MAX_BYTES}
+   */
   public static byte[] readBytes(Path file) {
-    try {
-      byte[] raw = Files.readAllBytes(file);
-      if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-          return in.readAllBytes();
+    try (InputStream in = open(file)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] magic = in.readNBytes(4);
+      out.writeBytes(magic);
+      if (magic.length < 4) {
+        return out.toByteArray();
+      }
+      int dims = magic[3] & 0xff;
+      byte[] sizes = in.readNBytes(4 * dims);
+      out.writeBytes(sizes);
+      if (sizes.length < 4 * dims) {
+        return out.toByteArray();
+      }
+      ByteBuffer header = ByteBuffer.wrap(sizes);
+      long count = 1;
+      for (int i = 0; i < dims; i++) {
+        count *= Math.max(0, header.getInt());
+        if (count > MAX_BYTES) {
+          throw new IdxFormatException(
+              file
+                  + ": its header declares more than the limit of "
+                  + ReadLimits.describeBytes(MAX_BYTES)
+                  + " of data");
         }
       }
-      return raw;
+      out.writeBytes(in.readNBytes((int) count + 1));
+      return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static InputStream open(Path file) throws IOException {
+    InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+    raw.mark(2);
+    int first = raw.read();
+    int second = raw.read();
+    raw.reset();
+    return first == 0x1f && second == 0x8b ? new GZIPInputStream(raw) : raw;
   }
 
   /**

@@ -22,6 +22,9 @@ public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
 
+  /** numpy writes headers of a few hundred bytes; a longer one is not a float array's. */
+  private static final int MAX_HEADER_BYTES = 64 * 1024;
+
   private Npy() {}
 
   /** An array and its shape. */
@@ -76,11 +79,19 @@ public final class Npy {
       }
       int major = in.readUnsignedByte();
       in.readUnsignedByte();
-      int headerLength =
+      long headerLength =
           major == 1
               ? Short.toUnsignedInt(Short.reverseBytes(in.readShort()))
-              : Integer.reverseBytes(in.readInt());
-      String header = new String(in.readNBytes(headerLength), StandardCharsets.US_ASCII);
+              : Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
+      if (headerLength > MAX_HEADER_BYTES) {
+        throw new IllegalArgumentException(
+            file
+                + ": header of "
+                + headerLength
+                + " bytes passes the limit of "
+                + MAX_HEADER_BYTES);
+      }
+      String header = new String(in.readNBytes((int) headerLength), StandardCharsets.US_ASCII);
       if (!header.contains("'<f4'") || header.contains("'fortran_order': True")) {
         throw new IllegalArgumentException(
             file + ": expected a little-endian float32 C-order array");
@@ -89,13 +100,22 @@ public final class Npy {
       if (!m.find()) {
         throw new IllegalArgumentException(file + ": header has no shape");
       }
-      long[] shape =
-          Arrays.stream(m.group(1).split(","))
-              .map(String::trim)
-              .filter(s -> !s.isEmpty())
-              .mapToLong(Long::parseLong)
-              .toArray();
-      long size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+      long[] shape = parseShape(file, m.group(1));
+      long size = 1;
+      // The header is checked against the file before anything is allocated for it.
+      long available = Files.size(file) - MAGIC.length - 4 - headerLength;
+      for (long d : shape) {
+        size *= d;
+        if (size > available / 4) {
+          throw new IllegalArgumentException(
+              file
+                  + ": shape "
+                  + Arrays.toString(shape)
+                  + " needs more floats than the file's "
+                  + available
+                  + " data bytes hold (truncated)");
+        }
+      }
       byte[] body = in.readNBytes((int) (4 * size));
       if (body.length != 4 * size) {
         throw new IllegalArgumentException(file + ": truncated, expected " + size + " floats");
@@ -105,6 +125,23 @@ public final class Npy {
       return new Array(data, shape);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private static long[] parseShape(Path file, String tuple) {
+    try {
+      long[] shape =
+          Arrays.stream(tuple.split(","))
+              .map(String::trim)
+              .filter(d -> !d.isEmpty())
+              .mapToLong(Long::parseLong)
+              .toArray();
+      if (Arrays.stream(shape).anyMatch(d -> d < 0)) {
+        throw new NumberFormatException("negative");
+      }
+      return shape;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(file + ": bad shape (" + tuple + ") in its header", e);
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.diffusionlab.data;
 
-import dev.diffusionlab.run.Progress;
+import dev.diffusionlab.util.Progress;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 

@@ -69,9 +69,8 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
       throw new InvalidParamsException(
           "kernel_size", "expected an odd positive size, got " + p.kernelSize());
     }
-    if (!(p.sigma() > 0)) {
-      throw new InvalidParamsException("sigma", "expected a positive number, got " + p.sigma());
-    }
+    ParamRange.require("kernel_size", p.kernelSize(), 1, 255);
+    ParamRange.require("sigma", p.sigma(), 0, 100, true);
   }
 
   @Override

@@ -26,10 +26,10 @@ import dev.diffusionlab.nn.unet.UNetConfig;
 import dev.diffusionlab.report.AnimatedGif;
 import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.report.SampleImages;
-import dev.diffusionlab.run.Json;
 import dev.diffusionlab.training.TrainingHistory;
 import dev.diffusionlab.training.TrainingLoop;
 import dev.diffusionlab.training.TrainingPlan;
+import dev.diffusionlab.util.Json;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -187,6 +187,11 @@ public final class DiffusionUNetExperiment
     if (p.gifFrames() < 0) {
       throw new InvalidParamsException("gif_frames", "must not be negative, got " + p.gifFrames());
     }
+    ParamRange.require("gif_frames", p.gifFrames(), 0, 1000);
+    ParamRange.require("timesteps", p.timesteps(), 2, 10_000);
+    ParamRange.require("sampling_steps", p.samplingSteps(), 1, p.timesteps());
+    ParamRange.require("samples_per_class", p.samplesPerClass(), 1, 100);
+    ParamRange.require("guidance", p.guidance(), 0, 100, false);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.diffusionlab.experiments;
 
-import dev.diffusionlab.run.Progress;
+import dev.diffusionlab.util.Progress;
 import java.nio.file.Path;
 
 /** What a running experiment may use: its seed, its work folder, its inputs and dependencies. */

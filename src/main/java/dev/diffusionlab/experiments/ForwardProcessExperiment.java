@@ -82,9 +82,7 @@ public final class ForwardProcessExperiment
     if (p.size() < 8 || p.size() > 1024) {
       throw new InvalidParamsException("size", "expected 8 to 1024 pixels, got " + p.size());
     }
-    if (p.numTrainTimesteps() < 2) {
-      throw new InvalidParamsException("num_train_timesteps", "expected at least 2");
-    }
+    ParamRange.require("num_train_timesteps", p.numTrainTimesteps(), 2, 100_000);
     if (p.timesteps().isEmpty()) {
       throw new InvalidParamsException("timesteps", "expected at least one timestep");
     }

@@ -1,8 +1,8 @@
 package dev.diffusionlab.experiments;
 
-import dev.diffusionlab.nn.unet.PartBBenchmark;
+import dev.diffusionlab.benchmarks.PartBBenchmark;
 import dev.diffusionlab.report.CsvTable;
-import dev.diffusionlab.run.Machine;
+import dev.diffusionlab.util.Machine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +53,8 @@ public final class PartBBenchmarkExperiment
       throw new InvalidParamsException(
           "batch", "expected at least 2 (BatchNorm), got " + p.batch());
     }
-    if (p.steps() < 1) {
-      throw new InvalidParamsException("steps", "expected at least 1, got " + p.steps());
-    }
+    ParamRange.require("batch", p.batch(), 2, 4096);
+    ParamRange.require("steps", p.steps(), 1, 100_000);
   }
 
   @Override

@@ -18,6 +18,10 @@ final class PartBValidation {
     if (epochs < 0) {
       throw new InvalidParamsException("epochs", "must not be negative, got " + epochs);
     }
+    ParamRange.require("hidden", hidden, 1, 1024);
+    ParamRange.require("batch_size", batchSize, 1, 60_000);
+    ParamRange.require("learning_rate", learningRate, 0, 10, true);
+    ParamRange.require("epochs", epochs, 0, 1000);
     if (trainSize < batchSize) {
       throw new InvalidParamsException(
           "train_size", "expected at least batch_size (" + batchSize + "), got " + trainSize);
@@ -28,5 +32,6 @@ final class PartBValidation {
     if (!(sigma >= 0) || Double.isInfinite(sigma)) {
       throw new InvalidParamsException(field, "expected a noise level >= 0, got " + sigma);
     }
+    ParamRange.require(field, sigma, 0, 100, false);
   }
 }

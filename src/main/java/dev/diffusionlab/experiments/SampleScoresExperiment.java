@@ -69,9 +69,7 @@ public final class SampleScoresExperiment implements ExperimentType<SampleScores
     if (p.sources().isEmpty()) {
       throw new InvalidParamsException("sources", "expected at least one experiment id to score");
     }
-    if (p.samplesPerClass() < 1) {
-      throw new InvalidParamsException("samples_per_class", "expected at least 1");
-    }
+    ParamRange.require("samples_per_class", p.samplesPerClass(), 1, 1000);
   }
 
   @Override

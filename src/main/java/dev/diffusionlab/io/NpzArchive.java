@@ -26,13 +26,18 @@ public final class NpzArchive {
 
   private NpzArchive() {}
 
+  /** The largest {@code .npy} header read; numpy itself writes headers of a few hundred bytes. */
+  private static final int MAX_HEADER_BYTES = 64 * 1024;
+
   /**
    * The float arrays by name (the entry name without {@code .npy}).
    *
-   * @throws TensorFileException if an entry is not a valid float {@code .npy} array
+   * @throws TensorFileException if an entry is not a valid float {@code .npy} array, or declares
+   *     more data than its compressed bytes can hold or than {@link ReadLimits#MAX_TENSOR_BYTES}
    */
   public static Map<String, HostTensor> read(Path file) throws IOException {
     Map<String, HostTensor> arrays = new LinkedHashMap<>();
+    ReadLimits.TensorBudget budget = new ReadLimits.TensorBudget(file);
     try (ZipFile zip = new ZipFile(file.toFile())) {
       for (ZipEntry entry : Collections.list(zip.entries())) {
         if (!entry.getName().endsWith(".npy")) {
@@ -40,7 +45,7 @@ public final class NpzArchive {
         }
         String name = entry.getName().substring(0, entry.getName().length() - 4);
         try (InputStream in = zip.getInputStream(entry)) {
-          arrays.put(name, readNpy(file, name, in.readAllBytes()));
+          arrays.put(name, readNpy(file, name, in, entry.getCompressedSize(), budget));
         }
       }
     } catch (java.util.zip.ZipException e) {
@@ -49,24 +54,33 @@ public final class NpzArchive {
     return arrays;
   }
 
-  private static HostTensor readNpy(Path file, String name, byte[] bytes)
-      throws TensorFileException {
+  private static HostTensor readNpy(
+      Path file, String name, InputStream in, long compressedSize, ReadLimits.TensorBudget budget)
+      throws IOException {
     String where = "array '" + name + "'";
-    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if (bytes.length < 10
-        || (bytes[0] & 0xff) != 0x93
-        || !new String(bytes, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
+    byte[] prefix = in.readNBytes(8);
+    if (prefix.length < 8
+        || (prefix[0] & 0xff) != 0x93
+        || !new String(prefix, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
       throw new TensorFileException(file, where + " lacks the .npy magic string");
     }
-    int major = bytes[6];
-    b.position(8);
-    long headerLength = major == 1 ? b.getShort() & 0xffff : b.getInt() & 0xffffffffL;
-    if (headerLength > b.remaining()) {
+    int major = prefix[6];
+    byte[] lengthBytes = in.readNBytes(major == 1 ? 2 : 4);
+    if (lengthBytes.length < (major == 1 ? 2 : 4)) {
       throw new TensorFileException(file, where + " header runs past the end (truncated)");
     }
-    String header =
-        new String(bytes, b.position(), (int) headerLength, StandardCharsets.ISO_8859_1);
-    b.position(b.position() + (int) headerLength);
+    ByteBuffer lengths = ByteBuffer.wrap(lengthBytes).order(ByteOrder.LITTLE_ENDIAN);
+    long headerLength = major == 1 ? lengths.getShort() & 0xffff : lengths.getInt() & 0xffffffffL;
+    if (headerLength > MAX_HEADER_BYTES) {
+      throw new TensorFileException(
+          file,
+          where + " header of " + headerLength + " bytes passes the limit of " + MAX_HEADER_BYTES);
+    }
+    byte[] headerBytes = in.readNBytes((int) headerLength);
+    if (headerBytes.length < headerLength) {
+      throw new TensorFileException(file, where + " header runs past the end (truncated)");
+    }
+    String header = new String(headerBytes, StandardCharsets.ISO_8859_1);
 
     Matcher descr = DESCR.matcher(header);
     Matcher fortran = FORTRAN.matcher(header);
@@ -81,16 +95,21 @@ public final class NpzArchive {
     }
     long[] shape = parseShape(file, where, shapeMatch.group(1));
     long numel = 1;
-    for (long d : shape) {
-      numel = Math.multiplyExact(numel, d);
+    long byteLength;
+    try {
+      for (long d : shape) {
+        numel = Math.multiplyExact(numel, d);
+      }
+      byteLength = Math.multiplyExact(numel, (long) dtype.byteSize());
+      Math.multiplyExact(numel, (long) Float.BYTES);
+    } catch (ArithmeticException e) {
+      throw new TensorFileException(file, where + " has a shape that overflows", e);
     }
-    long byteLength = numel * dtype.byteSize();
-    if (byteLength != b.remaining()) {
-      throw new TensorFileException(
-          file, where + " holds " + b.remaining() + " data bytes, shape needs " + byteLength);
-    }
+    budget.charge(where, numel * Float.BYTES);
+    ReadLimits.checkDeclaredSize(file, where, byteLength, compressedSize);
+    byte[] data = ReadLimits.readExactly(file, where, in, byteLength);
     float[] values = new float[(int) numel];
-    ElementConversion.toFloat32(b.slice(), dtype).asFloatBuffer().get(values);
+    ElementConversion.toFloat32(ByteBuffer.wrap(data), dtype).asFloatBuffer().get(values);
     if (fortran.group(1).equals("True")) {
       values = fortranToRowMajor(values, shape);
     }

@@ -75,17 +75,32 @@ public final class RestrictedUnpickler {
    */
   public record TensorRef(StorageRef storage, long offset, long[] shape, long[] stride) {}
 
+  /**
+   * The largest pickle interpreted: a tensor dict's pickle holds only names, shapes and storage
+   * keys (the data lives in separate records), so even large checkpoints stay far below this.
+   */
+  public static final int MAX_PICKLE_BYTES = 16 << 20;
+
+  /**
+   * The most memo references (BINGET) one pickle may make. Each lets the pickle reuse an object,
+   * which is how a few hundred bytes describe a structure with 2^60 paths.
+   */
+  public static final int MAX_MEMO_REFERENCES = 1 << 20;
+
   private static final Object MARK = new Object();
 
   private final Path file;
   private final ByteBuffer in;
   private final List<Object> stack = new ArrayList<>();
   private final Map<Long, Object> memo = new HashMap<>();
+  private final int start;
+  private int memoReferences;
 
   private RestrictedUnpickler(Path file, byte[] pickle, int offset) {
     this.file = file;
     this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
     this.in.position(offset);
+    this.start = offset;
   }
 
   /**
@@ -96,7 +111,8 @@ public final class RestrictedUnpickler {
    * @param offset where this pickle starts (legacy checkpoints hold several in a row)
    * @return the unpickled value and the offset just after its STOP
    * @throws UnsafePickleException for any global or opcode outside the allowlist
-   * @throws TensorFileException for a malformed pickle
+   * @throws TensorFileException for a malformed pickle, or one longer than {@link
+   *     #MAX_PICKLE_BYTES} or making more than {@link #MAX_MEMO_REFERENCES} memo references
    */
   public static Result load(Path file, byte[] pickle, int offset) throws TensorFileException {
     RestrictedUnpickler u = new RestrictedUnpickler(file, pickle, offset);
@@ -111,6 +127,13 @@ public final class RestrictedUnpickler {
     try {
       while (true) {
         int at = in.position();
+        if (at - start > MAX_PICKLE_BYTES) {
+          throw new TensorFileException(
+              file,
+              "pickle runs past the limit of "
+                  + ReadLimits.describeBytes(MAX_PICKLE_BYTES)
+                  + " without reaching its STOP opcode");
+        }
         int op = in.get() & 0xff;
         if (op == '.') {
           return pop();
@@ -119,7 +142,7 @@ public final class RestrictedUnpickler {
       }
     } catch (java.nio.BufferUnderflowException e) {
       throw new TensorFileException(file, "pickle ends before its STOP opcode (truncated)", e);
-    } catch (IndexOutOfBoundsException | ClassCastException e) {
+    } catch (IndexOutOfBoundsException | ClassCastException | ArithmeticException e) {
       throw new TensorFileException(file, "malformed pickle: " + e.getMessage(), e);
     }
   }
@@ -242,9 +265,13 @@ public final class RestrictedUnpickler {
 
   private TensorRef rebuildTensor(List<Object> a) throws TensorFileException {
     if (a.size() < 4 || !(a.get(0) instanceof StorageRef storage)) {
-      throw new TensorFileException(file, "tensor rebuild without a storage: " + a);
+      throw new TensorFileException(
+          file, "tensor rebuild without a storage: " + a.size() + " arguments");
     }
-    long offset = (Long) a.get(1);
+    if (!(a.get(1) instanceof Long offset) || offset < 0) {
+      throw new TensorFileException(
+          file, "tensor storage offset must be an int >= 0, got " + describe(a.get(1)));
+    }
     long[] shape = longs(a.get(2));
     long[] stride = longs(a.get(3));
     if (shape.length != stride.length) {
@@ -260,7 +287,8 @@ public final class RestrictedUnpickler {
     long[] out = new long[t.items().size()];
     for (int i = 0; i < out.length; i++) {
       if (!(t.items().get(i) instanceof Long v) || v < 0) {
-        throw new TensorFileException(file, "expected non-negative ints in " + t.items());
+        throw new TensorFileException(
+            file, "expected non-negative ints, got " + describe(t.items().get(i)));
       }
       out[i] = v;
     }
@@ -293,6 +321,19 @@ public final class RestrictedUnpickler {
   private static String describe(Object o) {
     if (o instanceof Global g) {
       return g.qualified();
+    }
+    // Containers are described by size only: printing them would walk shared or cyclic structure.
+    if (o instanceof List<?> list) {
+      return "a list of " + list.size();
+    }
+    if (o instanceof Map<?, ?> map) {
+      return "a dict of " + map.size();
+    }
+    if (o instanceof Tuple tuple) {
+      return "a tuple of " + tuple.items().size();
+    }
+    if (o instanceof String text && text.length() > 80) {
+      return "String " + text.substring(0, 80) + "...";
     }
     return o == null ? "None" : o.getClass().getSimpleName() + " " + o;
   }
@@ -334,6 +375,10 @@ public final class RestrictedUnpickler {
   }
 
   private Object memoGet(long key) throws TensorFileException {
+    if (++memoReferences > MAX_MEMO_REFERENCES) {
+      throw new TensorFileException(
+          file, "pickle makes more than the limit of " + MAX_MEMO_REFERENCES + " memo references");
+    }
     if (!memo.containsKey(key)) {
       throw new TensorFileException(
           file, "pickle refers to memo entry " + key + " before setting it");
@@ -394,7 +439,14 @@ public final class RestrictedUnpickler {
       throw new TensorFileException(file, "SETITEMS with an odd number of items");
     }
     for (int i = 0; i < keyValues.size(); i += 2) {
-      ((Map<Object, Object>) map).put(keyValues.get(i), keyValues.get(i + 1));
+      Object key = keyValues.get(i);
+      // Only scalar keys: hashing a list or tuple key would walk its (possibly shared) contents.
+      if (key != null
+          && !(key instanceof String || key instanceof Number || key instanceof Boolean)) {
+        throw new TensorFileException(
+            file, "dict key " + describe(key) + " is not a string or number");
+      }
+      ((Map<Object, Object>) map).put(key, keyValues.get(i + 1));
     }
   }
 

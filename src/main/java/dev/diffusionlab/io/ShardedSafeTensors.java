@@ -21,6 +21,9 @@ import java.util.Set;
  * shard file (in the same folder) that holds it.
  */
 public final class ShardedSafeTensors implements TensorStore {
+  /** The largest index read; DeepFloyd IF's lists a few thousand names in about 100 KB. */
+  public static final long MAX_INDEX_BYTES = 16L << 20;
+
   private final Map<String, SafeTensors> byName;
   private final Map<String, SafeTensors> shards;
 
@@ -81,6 +84,15 @@ public final class ShardedSafeTensors implements TensorStore {
   }
 
   private static JsonNode readWeightMap(Path indexFile) throws IOException {
+    long size = Files.size(indexFile);
+    if (size > MAX_INDEX_BYTES) {
+      throw new TensorFileException(
+          indexFile,
+          "index of "
+              + ReadLimits.describeBytes(size)
+              + " is larger than the limit of "
+              + ReadLimits.describeBytes(MAX_INDEX_BYTES));
+    }
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(Files.readString(indexFile));

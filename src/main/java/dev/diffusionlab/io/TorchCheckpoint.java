@@ -30,6 +30,15 @@ public final class TorchCheckpoint {
   private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
   private static final long LEGACY_PROTOCOL = 1001;
 
+  /** How deeply dicts, lists and tuples may nest around the tensors. */
+  public static final int MAX_NESTING = 64;
+
+  /**
+   * The most values the walk for tensors may visit. Memo references let a pickle share one list
+   * many times, so the number of paths can grow exponentially with the file's size.
+   */
+  public static final int MAX_VISITS = 1_000_000;
+
   private TorchCheckpoint() {}
 
   /**
@@ -37,7 +46,9 @@ public final class TorchCheckpoint {
    * values that are not tensors are skipped.
    *
    * @throws UnsafePickleException if the pickle names anything outside the tensor allowlist
-   * @throws TensorFileException if the file is not a readable checkpoint or a tensor is not float
+   * @throws TensorFileException if the file is not a readable checkpoint, a tensor is not float, or
+   *     the file passes a limit of {@link RestrictedUnpickler} or {@link ReadLimits} or nests
+   *     values deeper than {@link #MAX_NESTING}
    */
   public static Map<String, HostTensor> read(Path file) throws IOException {
     byte[] start = new byte[4];
@@ -72,16 +83,16 @@ public final class TorchCheckpoint {
       }
       ZipEntry byteorder = zip.getEntry(prefix + "byteorder");
       if (byteorder != null
-          && !new String(read(zip, byteorder, file), java.nio.charset.StandardCharsets.US_ASCII)
+          && !new String(read(zip, byteorder, file, 64), java.nio.charset.StandardCharsets.US_ASCII)
               .trim()
               .equals("little")) {
         throw new TensorFileException(file, "big-endian checkpoints are not supported");
       }
-      Object root =
-          RestrictedUnpickler.load(file, read(zip, zip.getEntry(prefix + "data.pkl"), file), 0)
-              .value();
-      Map<String, TensorRef> refs = new LinkedHashMap<>();
-      collect("", root, refs);
+      byte[] pickle =
+          read(zip, zip.getEntry(prefix + "data.pkl"), file, RestrictedUnpickler.MAX_PICKLE_BYTES);
+      Object root = RestrictedUnpickler.load(file, pickle, 0).value();
+      Map<String, TensorRef> refs = new Collector(file).collect(root);
+      ReadLimits.TensorBudget budget = new ReadLimits.TensorBudget(file);
       Map<String, float[]> storages = new HashMap<>();
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
       for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
@@ -92,16 +103,26 @@ public final class TorchCheckpoint {
           if (record == null) {
             throw new TensorFileException(file, "storage record data/" + s.key() + " is missing");
           }
-          storage = decode(file, s, read(zip, record, file), 0);
+          storage = decode(file, s, readStorage(zip, record, file, s, budget), 0);
           storages.put(s.key(), storage);
         }
-        tensors.put(e.getKey(), materialize(file, e.getKey(), e.getValue(), storage));
+        tensors.put(e.getKey(), materialize(file, e.getKey(), e.getValue(), storage, budget));
       }
       return tensors;
     }
   }
 
   private static Map<String, HostTensor> readLegacy(Path file) throws IOException {
+    long size = Files.size(file);
+    long limit = RestrictedUnpickler.MAX_PICKLE_BYTES + ReadLimits.MAX_TENSOR_BYTES;
+    if (size > limit) {
+      throw new TensorFileException(
+          file,
+          "a legacy checkpoint of "
+              + ReadLimits.describeBytes(size)
+              + " is larger than the limit of "
+              + ReadLimits.describeBytes(limit));
+    }
     byte[] bytes = Files.readAllBytes(file);
     RestrictedUnpickler.Result magic = RestrictedUnpickler.load(file, bytes, 0);
     if (!LEGACY_MAGIC.equals(asBig(magic.value()))) {
@@ -119,8 +140,8 @@ public final class TorchCheckpoint {
     }
     RestrictedUnpickler.Result main = RestrictedUnpickler.load(file, bytes, sysInfo.end());
     RestrictedUnpickler.Result keys = RestrictedUnpickler.load(file, bytes, main.end());
-    Map<String, TensorRef> refs = new LinkedHashMap<>();
-    collect("", main.value(), refs);
+    Map<String, TensorRef> refs = new Collector(file).collect(main.value());
+    ReadLimits.TensorBudget budget = new ReadLimits.TensorBudget(file);
     Map<String, StorageRef> byKey = new HashMap<>();
     refs.values().forEach(r -> byKey.put(r.storage().key(), r.storage()));
 
@@ -137,10 +158,11 @@ public final class TorchCheckpoint {
             file, "legacy storage " + key + " is missing or unreferenced");
       }
       long count = data.getLong();
-      long byteLength = count * s.dtype().byteSize();
-      if (count != s.numel() || byteLength > data.remaining()) {
+      if (count != s.numel() || count > data.remaining() / s.dtype().byteSize()) {
         throw new TensorFileException(file, "legacy storage " + key + " is truncated or mis-sized");
       }
+      long byteLength = count * s.dtype().byteSize();
+      budget.charge("storage " + key, count * Float.BYTES);
       byte[] raw = new byte[(int) byteLength];
       data.get(raw);
       storages.put(s.key(), decode(file, s, raw, 0));
@@ -149,7 +171,8 @@ public final class TorchCheckpoint {
     for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
       tensors.put(
           e.getKey(),
-          materialize(file, e.getKey(), e.getValue(), storages.get(e.getValue().storage().key())));
+          materialize(
+              file, e.getKey(), e.getValue(), storages.get(e.getValue().storage().key()), budget));
     }
     return tensors;
   }
@@ -161,32 +184,89 @@ public final class TorchCheckpoint {
     return value instanceof Long l ? BigInteger.valueOf(l) : null;
   }
 
-  private static byte[] read(ZipFile zip, ZipEntry entry, Path file) throws IOException {
-    if (entry.getSize() > Integer.MAX_VALUE - 8) {
-      throw new TensorFileException(file, "record " + entry.getName() + " is larger than 2 GiB");
-    }
+  private static byte[] read(ZipFile zip, ZipEntry entry, Path file, long limit)
+      throws IOException {
     try (InputStream in = zip.getInputStream(entry)) {
-      return in.readAllBytes();
+      return ReadLimits.readAtMost(file, "record " + entry.getName(), in, limit);
     }
   }
 
-  /** Walks dicts, lists and tuples and names each tensor by its path. */
-  private static void collect(String path, Object value, Map<String, TensorRef> out) {
-    if (value instanceof TensorRef t) {
-      out.put(path, t);
-    } else if (value instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> collect(join(path, String.valueOf(k)), v, out));
-    } else if (value instanceof List<?> list) {
-      for (int i = 0; i < list.size(); i++) {
-        collect(join(path, Integer.toString(i)), list.get(i), out);
+  /**
+   * A storage record, read only after its declared size passed the file's budget and what its
+   * compressed bytes can hold, and never past that size.
+   */
+  private static byte[] readStorage(
+      ZipFile zip, ZipEntry record, Path file, StorageRef s, ReadLimits.TensorBudget budget)
+      throws IOException {
+    String what = "storage record " + record.getName();
+    if (s.numel() > Long.MAX_VALUE / Float.BYTES) {
+      throw new TensorFileException(file, what + " declares " + s.numel() + " elements");
+    }
+    long declared = s.numel() * s.dtype().byteSize();
+    budget.charge(what, s.numel() * Float.BYTES);
+    ReadLimits.checkDeclaredSize(file, what, declared, record.getCompressedSize());
+    try (InputStream in = zip.getInputStream(record)) {
+      return ReadLimits.readExactly(file, what, in, declared);
+    }
+  }
+
+  /**
+   * Walks dicts, lists and tuples and names each tensor by its path, within {@link #MAX_NESTING}
+   * and {@link #MAX_VISITS}: a list that contains itself, or lists sharing sub-lists, stop here.
+   */
+  private static final class Collector {
+    private final Path file;
+    private final Map<String, TensorRef> found = new LinkedHashMap<>();
+    private int visits;
+
+    Collector(Path file) {
+      this.file = file;
+    }
+
+    Map<String, TensorRef> collect(Object root) throws TensorFileException {
+      visit("", root, 0);
+      return found;
+    }
+
+    private void visit(String path, Object value, int depth) throws TensorFileException {
+      if (++visits > MAX_VISITS) {
+        throw new TensorFileException(
+            file,
+            "the checkpoint's values have more than the limit of "
+                + MAX_VISITS
+                + " paths (lists that share sub-lists?)");
       }
-    } else if (value instanceof Tuple tuple) {
-      collect(path, tuple.items(), out);
+      if (depth > MAX_NESTING) {
+        throw new TensorFileException(
+            file,
+            "values nest deeper than the limit of "
+                + MAX_NESTING
+                + " levels at '"
+                + abbreviate(path)
+                + "' (a list that contains itself?)");
+      }
+      if (value instanceof TensorRef t) {
+        found.put(path, t);
+      } else if (value instanceof Map<?, ?> map) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          visit(join(path, String.valueOf(e.getKey())), e.getValue(), depth + 1);
+        }
+      } else if (value instanceof List<?> list) {
+        for (int i = 0; i < list.size(); i++) {
+          visit(join(path, Integer.toString(i)), list.get(i), depth + 1);
+        }
+      } else if (value instanceof Tuple tuple) {
+        visit(path, tuple.items(), depth + 1);
+      }
     }
-  }
 
-  private static String join(String path, String key) {
-    return path.isEmpty() ? key : path + "." + key;
+    private static String join(String path, String key) {
+      return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private static String abbreviate(String path) {
+      return path.length() <= 80 ? path : path.substring(0, 80) + "...";
+    }
   }
 
   private static float[] decode(Path file, StorageRef s, byte[] raw, int offset)
@@ -209,16 +289,35 @@ public final class TorchCheckpoint {
   }
 
   /** Gathers a (possibly strided) view into a row-major float array. */
-  private static HostTensor materialize(Path file, String name, TensorRef ref, float[] storage)
+  private static HostTensor materialize(
+      Path file, String name, TensorRef ref, float[] storage, ReadLimits.TensorBudget budget)
       throws TensorFileException {
     long[] shape = ref.shape();
     long[] stride = ref.stride();
     long numel = 1;
     long last = ref.offset();
-    for (int d = 0; d < shape.length; d++) {
-      numel = Math.multiplyExact(numel, shape[d]);
-      last += shape[d] == 0 ? 0 : (shape[d] - 1) * stride[d];
+    try {
+      for (int d = 0; d < shape.length; d++) {
+        numel = Math.multiplyExact(numel, shape[d]);
+        last = Math.addExact(last, shape[d] == 0 ? 0 : Math.multiplyExact(shape[d] - 1, stride[d]));
+      }
+    } catch (ArithmeticException e) {
+      throw new TensorFileException(file, "tensor '" + name + "' has a shape that overflows", e);
     }
+    // A view may select from its storage but never repeat it (stride 0 over a large shape):
+    // otherwise a few bytes of storage would materialize as gigabytes.
+    if (numel > storage.length) {
+      throw new TensorFileException(
+          file,
+          "tensor '"
+              + name
+              + "' has "
+              + numel
+              + " elements but its storage only "
+              + storage.length
+              + "; views that repeat elements are not read");
+    }
+    budget.charge("tensor '" + name + "'", numel * Float.BYTES);
     if (numel > 0 && last >= storage.length) {
       throw new TensorFileException(
           file,

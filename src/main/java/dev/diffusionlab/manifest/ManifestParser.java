@@ -25,6 +25,9 @@ public final class ManifestParser {
   /** Ids become folder and file names, so they are restricted to a safe alphabet. */
   public static final Pattern ID_PATTERN = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
+  /** The longest id: it names folders and files, whose names file systems limit to 255 bytes. */
+  public static final int MAX_ID_LENGTH = 64;
+
   private static final Set<String> TOP_KEYS = Set.of("title", "profiles", "experiments");
   private static final Set<String> EXPERIMENT_KEYS =
       Set.of("id", "type", "seed", "params", "depends_on");
@@ -96,6 +99,15 @@ public final class ManifestParser {
                 + id
                 + "' is not a simple name: use lower-case letters, digits and single"
                 + " hyphens (e.g. ddpm-train)");
+        id = null;
+      } else if (id != null && id.length() > MAX_ID_LENGTH) {
+        problems.add(
+            pointer + "/id",
+            "id of "
+                + id.length()
+                + " characters is longer than the limit of "
+                + MAX_ID_LENGTH
+                + " characters");
         id = null;
       }
       String first = id == null ? null : seen.putIfAbsent(id, pointer);

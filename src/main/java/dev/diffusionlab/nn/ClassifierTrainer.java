@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.diffusionlab.data.Shuffle;
-import dev.diffusionlab.run.Progress;
+import dev.diffusionlab.util.Progress;
 import java.util.SplittableRandom;
 
 /**

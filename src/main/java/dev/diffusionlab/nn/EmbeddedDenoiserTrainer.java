@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.diffusionlab.data.Shuffle;
 import dev.diffusionlab.diffusion.NoiseSchedule;
-import dev.diffusionlab.run.Progress;
+import dev.diffusionlab.util.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

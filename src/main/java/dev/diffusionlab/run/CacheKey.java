@@ -3,6 +3,8 @@ package dev.diffusionlab.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.diffusionlab.util.Hashing;
+import dev.diffusionlab.util.Json;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -1,5 +1,6 @@
 package dev.diffusionlab.run;
 
+import dev.diffusionlab.util.Progress;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;

@@ -5,19 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.util.FileTrees;
+import dev.diffusionlab.util.Hashing;
+import dev.diffusionlab.util.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -165,7 +165,7 @@ public final class ResultsStore {
       if (Files.exists(target)) {
         Path trash = root.resolve(id).resolve(".trash-" + key.folder() + "-" + System.nanoTime());
         move(target, trash);
-        deleteTree(trash);
+        FileTrees.deleteTree(trash);
       }
       move(workDir, target);
       return read(target);
@@ -186,33 +186,10 @@ public final class ResultsStore {
     try (Stream<Path> files = Files.list(workDir)) {
       for (Path file : files.toList()) {
         if (!keep.contains(file.getFileName().toString())) {
-          deleteTree(file);
+          FileTrees.deleteTree(file);
         }
       }
     }
-  }
-
-  /** Deletes a file or folder tree; missing is fine. */
-  public static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    Files.walkFileTree(
-        path,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 
   /** Other entries of an experiment, newest first, to explain why a key is stale. */
@@ -273,7 +250,7 @@ public final class ResultsStore {
             if (ours && !current) {
               removed.add(child);
               if (!dryRun) {
-                deleteTree(child);
+                FileTrees.deleteTree(child);
               }
             }
           }

@@ -5,6 +5,7 @@ import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.run.ResultsStore.OutputSpec;
+import dev.diffusionlab.util.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;

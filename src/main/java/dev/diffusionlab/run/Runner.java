@@ -3,8 +3,10 @@ package dev.diffusionlab.run;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diffusionlab.experiments.ExperimentType;
-import dev.diffusionlab.experiments.ResourceUnavailableException;
 import dev.diffusionlab.run.ExperimentResult.Outcome;
+import dev.diffusionlab.util.FileTrees;
+import dev.diffusionlab.util.Machine;
+import dev.diffusionlab.util.ResourceUnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -211,7 +213,7 @@ public final class Runner {
     long t0 = System.nanoTime();
     try {
       if (!e.type().resumable()) {
-        ResultsStore.deleteTree(work);
+        FileTrees.deleteTree(work);
       }
       Files.createDirectories(work);
       Map<String, CacheEntry> deps = new HashMap<>();
@@ -258,7 +260,7 @@ public final class Runner {
       return;
     }
     try {
-      ResultsStore.deleteTree(work);
+      FileTrees.deleteTree(work);
     } catch (IOException cleanup) {
       console.log("  " + e.id() + ": could not remove " + work + ": " + cleanup.getMessage());
     }
@@ -278,7 +280,7 @@ public final class Runner {
     }
   }
 
-  private static ObjectNode provenance(
+  private ObjectNode provenance(
       PlannedExperiment e, String profile, Instant started, double seconds) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("id", e.id());
@@ -294,6 +296,10 @@ public final class Runner {
     node.put("wallSeconds", Math.round(seconds * 1000) / 1000.0);
     node.set("versions", Machine.versions(Machine.engineVersion()));
     node.set("machine", Machine.describe());
+    // The project's commit (the project folder holds results/); uncommitted edits are not seen.
+    Optional.ofNullable(store.root().toAbsolutePath().getParent())
+        .flatMap(Machine::gitCommit)
+        .ifPresent(commit -> node.put("commit", commit));
     return node;
   }
 

@@ -1,6 +1,7 @@
 package dev.diffusionlab.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.diffusionlab.util.Json;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -8,7 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.diffusionlab.data.Shuffle;
-import dev.diffusionlab.run.Progress;
+import dev.diffusionlab.util.Progress;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -104,13 +104,33 @@ class IdxTest {
     Files.write(data.resolve("tiny/a.gz"), gzip(idx(new int[] {1}, new byte[] {1})));
     DatasetFetcher fetcher =
         new DatasetFetcher(
-            Optional.of(data), dir.resolve("cache"), dev.diffusionlab.run.Progress.silent());
+            Optional.of(data), dir.resolve("cache"), dev.diffusionlab.util.Progress.silent());
     assertEquals(data.resolve("tiny"), fetcher.fetch(tiny));
 
     Files.write(data.resolve("tiny/a.gz"), gzip(idx(new int[] {1}, new byte[] {2})));
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> fetcher.fetch(tiny));
     assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
     assertTrue(e.getMessage().contains("DIFFUSION_LAB_DATA"), e.getMessage());
+  }
+
+  @Test
+  void stopsReadingAGzipBombAtTheSizeItsHeaderDeclares() throws IOException {
+    // 3 MB of gzip members: a one-label IDX file followed by 3 GiB of zeros.
+    Path bomb =
+        Files.write(
+            dir.resolve("bomb.gz"),
+            dev.diffusionlab.testing.HostileFiles.gzipBomb(idx(new int[] {1}, new byte[1]), 3072));
+    IdxFormatException e = assertThrows(IdxFormatException.class, () -> Idx.read(bomb, 1));
+    assertTrue(
+        e.getMessage().contains("bomb.gz") && e.getMessage().contains("trailing data"),
+        e.getMessage());
+
+    Path huge =
+        Files.write(dir.resolve("huge.gz"), gzip(idx(new int[] {60000, 280, 28}, new byte[0])));
+    e = assertThrows(IdxFormatException.class, () -> Idx.read(huge, 3));
+    assertTrue(
+        e.getMessage().contains("huge.gz") && e.getMessage().contains("limit of 128 MiB"),
+        e.getMessage());
   }
 
   private static String sha(byte[] bytes) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.diffusionlab.TestProjects;
+import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestParser;
 import dev.diffusionlab.run.BuildOptions;

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.diffusionlab.TestProjects;
+import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestException;
 import dev.diffusionlab.manifest.ManifestParser;
-import dev.diffusionlab.run.Json;
 import dev.diffusionlab.run.Planner;
+import dev.diffusionlab.util.Json;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -84,6 +85,28 @@ class PartBParamsTest {
             ManifestException.class,
             () -> new Planner(types, project.resolve("content")).plan(manifest, "quick"));
     assertTrue(e.problems().get(0).field().contains("guidance"), e.problems().toString());
+  }
+
+  @Test
+  void rejectsIntegersAndFloatsOutsideTheirSaneRange() {
+    int huge = Integer.MAX_VALUE;
+    assertField("kernel_size", new BlurDenoiseExperiment(), Map.of("kernel_size", huge));
+    assertField(
+        "num_train_timesteps", new ForwardProcessExperiment(), Map.of("num_train_timesteps", huge));
+    assertField("timesteps", new DiffusionUNetExperiment(), Map.of("timesteps", huge));
+    assertField("hidden", new DiffusionUNetExperiment(), Map.of("hidden", huge));
+    assertField("epochs", new OneStepDenoiserExperiment(), Map.of("epochs", huge));
+    assertField("steps", new PartBBenchmarkExperiment(), Map.of("steps", huge));
+    assertField("learning_rate", new MnistClassifierExperiment(), Map.of("learning_rate", 1e300));
+    assertField("sigma", new BlurDenoiseExperiment(), Map.of("sigma", 1e300));
+    assertField("guidance", new DiffusionUNetExperiment(), Map.of("guidance", 1e300));
+    assertField(
+        "samples_per_class",
+        new SampleScoresExperiment(),
+        Map.of("samples_per_class", huge, "sources", List.of("ddpm-class")));
+    // The bounds admit what the course asks for.
+    new BlurDenoiseExperiment()
+        .validate(bind(new BlurDenoiseExperiment(), Map.of("kernel_size", 255)));
   }
 
   private static <P extends Record> P bind(ExperimentType<P> type, Map<String, Object> params) {

@@ -3,7 +3,9 @@ package dev.diffusionlab.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.diffusionlab.testing.HostileFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -92,5 +94,47 @@ class NpzArchiveTest {
     Path notZip = tmp.resolve("plain.npz");
     Files.writeString(notZip, "not a zip");
     assertThrows(IOException.class, () -> NpzArchive.read(notZip));
+  }
+
+  @Test
+  void readsNoMoreOfAnArrayThanItsHeaderDeclares() throws IOException {
+    // 4 floats declared, then 3 GiB of zeros from a 3 MB entry.
+    byte[] header = npy("<f4", false, "(4,)", new byte[0]);
+    Path file =
+        HostileFiles.zip(
+            tmp.resolve("bomb.npz"),
+            Map.of(
+                "x.npy",
+                HostileFiles.Entry.deflated(HostileFiles.deflateBomb(header, 3072), 3L << 30)));
+    TensorFileException e = assertThrows(TensorFileException.class, () -> NpzArchive.read(file));
+    assertTrue(e.getMessage().contains("bomb.npz"), e.getMessage());
+    assertTrue(e.getMessage().contains("more than the 16 bytes"), e.getMessage());
+  }
+
+  @Test
+  void refusesArraysPastTheTensorLimitOrWhatTheirBytesCanHold() throws IOException {
+    // 1.5 MB that honestly inflate to 1.5 GiB of float32 zeros: past the limit of 256 MiB.
+    byte[] header = npy("<f4", false, "(402653184,)", new byte[0]);
+    Path honest =
+        HostileFiles.zip(
+            tmp.resolve("honest.npz"),
+            Map.of(
+                "x.npy",
+                HostileFiles.Entry.deflated(HostileFiles.deflateBomb(header, 1536), 1536L << 20)));
+    TensorFileException e = assertThrows(TensorFileException.class, () -> NpzArchive.read(honest));
+    assertTrue(
+        e.getMessage().contains("honest.npz") && e.getMessage().contains("limit of 256 MiB"),
+        e.getMessage());
+
+    // 64 MiB declared from a 200-byte entry: more than deflate can produce.
+    byte[] liar = npy("<f4", false, "(16777216,)", new byte[0]);
+    Path lying =
+        HostileFiles.zip(
+            tmp.resolve("liar.npz"),
+            Map.of("x.npy", HostileFiles.Entry.deflated(HostileFiles.deflateBomb(liar, 0), 1000)));
+    e = assertThrows(TensorFileException.class, () -> NpzArchive.read(lying));
+    assertTrue(
+        e.getMessage().contains("liar.npz") && e.getMessage().contains("1032 times"),
+        e.getMessage());
   }
 }

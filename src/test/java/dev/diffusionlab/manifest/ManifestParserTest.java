@@ -230,4 +230,66 @@ class ManifestParserTest {
         assertThrows(ManifestException.class, () -> parser.parse(dir.resolve("absent.yaml")));
     assertTrue(e.getMessage().contains("absent.yaml"), e.getMessage());
   }
+
+  @Test
+  void rejectsNumbersOutOfRangeOfADouble() {
+    ManifestProblem p =
+        only(fails("experiments:\n  - id: a\n    type: alpha\n    params: {sigma: 1e400}\n"));
+    assertEquals(4, p.location().line(), p.toString());
+    assertEquals("experiments[0].params.sigma", p.field());
+    assertTrue(p.message().contains("1e400") && p.message().contains("not finite"), p.toString());
+  }
+
+  @Test
+  void rejectsIdsLongerThanTheLimit() {
+    String id = "a".repeat(ManifestParser.MAX_ID_LENGTH + 1);
+    ManifestProblem p = only(fails("experiments:\n  - id: " + id + "\n    type: alpha\n"));
+    assertEquals(2, p.location().line());
+    assertTrue(p.message().contains("limit of 64 characters"), p.toString());
+    String longest = "a".repeat(ManifestParser.MAX_ID_LENGTH);
+    Path ok =
+        TestProjects.write(
+            dir.resolve("ok.yaml"), "experiments:\n  - id: " + longest + "\n    type: alpha\n");
+    assertEquals(longest, parser.parse(ok).experiments().get(0).id());
+  }
+
+  @Test
+  void rejectsAnchorsAndAliasesWithTheirLine() {
+    ManifestProblem p =
+        only(
+            fails(
+                """
+                experiments:
+                  - id: a
+                    type: alpha
+                    params: &shared {n: 1}
+                  - id: b
+                    type: alpha
+                    params: *shared
+                """));
+    assertEquals(4, p.location().line(), p.toString());
+    assertTrue(p.message().contains("anchors and aliases"), p.toString());
+    ManifestProblem alias =
+        only(fails("experiments:\n  - id: a\n    type: alpha\n    params: {n: *x}\n"));
+    assertTrue(alias.message().contains("anchors and aliases"), alias.toString());
+  }
+
+  @Test
+  void rejectsASecondYamlDocument() {
+    ManifestProblem p =
+        only(
+            fails(
+                "experiments:\n  - id: a\n    type: alpha\n---\nexperiments:\n  - id: b\n"
+                    + "    type: alpha\n"));
+    assertTrue(p.message().contains("second YAML document"), p.toString());
+    assertTrue(p.location().line() >= 4, p.toString());
+  }
+
+  @Test
+  void rejectsManifestsLargerThanTheLimitBeforeParsing() {
+    // A 2 MiB scalar: parsing it would take seconds; the size check answers at once.
+    String big = "title: '" + "x".repeat(2 << 20) + "'\nexperiments: []\n";
+    ManifestProblem p = only(fails(big));
+    assertTrue(p.message().contains("limit of " + LocatedYaml.MAX_BYTES), p.toString());
+  }
 }

@@ -12,7 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.diffusionlab.diffusion.NoiseSchedule;
 import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
-import dev.diffusionlab.run.Progress;
+import dev.diffusionlab.util.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.diffusionlab.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.diffusionlab.util.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.diffusionlab.TestProjects;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestException;
@@ -173,6 +174,27 @@ class RunnerTest {
     assertTrue(entry.json().path("machine").path("cores").asInt() > 0);
     assertTrue(entry.json().has("wallSeconds"));
     assertEquals(entry.key(), entry.json().path("key").asText());
+    assertTrue(entry.json().path("commit").isMissingNode(), "no git checkout, no commit");
+  }
+
+  @Test
+  void entryRecordsTheCommitThreadsAndCpu() throws IOException {
+    String commit = "0123456789abcdef0123456789abcdef01234567";
+    TestProjects.write(project.resolve(".git/HEAD"), "ref: refs/heads/main\n");
+    TestProjects.write(project.resolve(".git/refs/heads/main"), commit + "\n");
+    JsonNode json = build(CHAIN).entries().get("up").json();
+    assertEquals(commit, json.path("commit").asText());
+    // The tests run PyTorch with the thread count the build passes as ai.djl.pytorch.num_threads.
+    assertEquals(
+        Integer.getInteger("ai.djl.pytorch.num_threads").intValue(),
+        json.path("machine").path("threads").asInt());
+    String cpu =
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(l -> l.startsWith("model name"))
+            .map(l -> l.substring(l.indexOf(':') + 1).trim())
+            .findFirst()
+            .orElse("unknown");
+    assertEquals(cpu, json.path("machine").path("cpu").asText());
   }
 
   @Test

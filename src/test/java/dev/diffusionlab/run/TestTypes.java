@@ -2,10 +2,10 @@ package dev.diffusionlab.run;
 
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
-import dev.diffusionlab.experiments.ExperimentTypes;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
-import dev.diffusionlab.experiments.ResourceUnavailableException;
+import dev.diffusionlab.experiments.catalog.ExperimentTypes;
+import dev.diffusionlab.util.ResourceUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -16,7 +16,7 @@ import dev.diffusionlab.diffusion.TrainingPair;
 import dev.diffusionlab.nn.unet.Conditioning;
 import dev.diffusionlab.nn.unet.UNet;
 import dev.diffusionlab.nn.unet.UNetConfig;
-import dev.diffusionlab.run.Progress;
+import dev.diffusionlab.util.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -17,6 +17,7 @@ import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
+import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
@@ -132,6 +133,7 @@ public final class AnagramExperiment implements ExperimentType<AnagramExperiment
     if (p.samples() <= 0 || p.samples() > 8) {
       throw new InvalidParamsException("samples", "expected 1 to 8");
     }
+    ParamRange.require("guidance", p.guidance(), 0, 100, false);
     SdeditExperiment.checkStarts(List.of(0), p.stride());
   }
 

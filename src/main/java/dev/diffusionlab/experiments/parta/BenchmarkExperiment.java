@@ -1,13 +1,13 @@
 package dev.diffusionlab.experiments.parta;
 
+import dev.diffusionlab.benchmarks.EmbeddedDenoiserBenchmark;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
-import dev.diffusionlab.nn.EmbeddedDenoiserBenchmark;
 import dev.diffusionlab.report.CsvTable;
-import dev.diffusionlab.run.Machine;
+import dev.diffusionlab.util.Machine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

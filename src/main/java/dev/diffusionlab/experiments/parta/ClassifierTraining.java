@@ -7,6 +7,7 @@ import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
+import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.ClassifierTrainer;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
@@ -71,9 +72,9 @@ public final class ClassifierTraining implements ExperimentType<ClassifierTraini
       throw new InvalidParamsException(
           "batch_size", "expected a positive integer, got " + p.batchSize());
     }
-    if (!(p.learningRate() > 0)) {
-      throw new InvalidParamsException("learning_rate", "expected a positive number");
-    }
+    ParamRange.require("epochs", p.epochs(), 1, 1000);
+    ParamRange.require("batch_size", p.batchSize(), 1, 65_536);
+    ParamRange.require("learning_rate", p.learningRate(), 0, 10, true);
   }
 
   @Override

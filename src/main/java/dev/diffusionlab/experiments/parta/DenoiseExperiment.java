@@ -19,6 +19,7 @@ import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
+import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
@@ -127,9 +128,9 @@ public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment
           "i_start",
           "expected 0 to " + (steps - 1) + " for stride " + p.stride() + ", got " + p.iStart());
     }
-    if (p.showEvery() <= 0) {
-      throw new InvalidParamsException("show_every", "expected a positive integer");
-    }
+    ParamRange.require("show_every", p.showEvery(), 1, 1000);
+    ParamRange.require("blur_kernel", p.blurKernel(), 1, 255);
+    ParamRange.require("blur_sigma", p.blurSigma(), 0, 100, true);
     if (p.blurKernel() <= 0 || p.blurKernel() % 2 == 0 || !(p.blurSigma() > 0)) {
       throw new InvalidParamsException(
           "blur_kernel", "expected an odd kernel and a positive sigma");

@@ -7,6 +7,7 @@ import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
+import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedDenoiser;
 import dev.diffusionlab.nn.EmbeddedDenoiserTrainer;
 import dev.diffusionlab.nn.EmbeddedPrompts;
@@ -113,6 +114,12 @@ public final class EmbeddedDenoiserTraining
     positive("groups", p.groups());
     positive("epochs", p.epochs());
     positive("batch_size", p.batchSize());
+    ParamRange.require("channels", p.channels(), 1, 1024);
+    ParamRange.require("embed_dim", p.embedDim(), 1, 4096);
+    ParamRange.require("epochs", p.epochs(), 1, 1000);
+    ParamRange.require("batch_size", p.batchSize(), 1, 65_536);
+    ParamRange.require("per_class", p.perClass(), 0, 60_000);
+    ParamRange.require("learning_rate", p.learningRate(), 0, 10, true);
     if (p.perClass() < 0) {
       throw new InvalidParamsException("per_class", "expected 0 (all) or a positive count");
     }

@@ -4,7 +4,7 @@ import dev.diffusionlab.data.Dataset;
 import dev.diffusionlab.data.DatasetFetcher;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.LabeledImages;
-import dev.diffusionlab.run.Progress;
+import dev.diffusionlab.util.Progress;
 import java.util.Arrays;
 
 /**

@@ -15,6 +15,7 @@ import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
+import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
@@ -107,6 +108,7 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
     if (p.samples() <= 0 || p.samples() > 8) {
       throw new InvalidParamsException("samples", "expected 1 to 8");
     }
+    ParamRange.require("guidance", p.guidance(), 0, 100, false);
     SdeditExperiment.checkStarts(List.of(0), p.stride());
   }
 

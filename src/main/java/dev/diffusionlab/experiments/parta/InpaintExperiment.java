@@ -17,6 +17,7 @@ import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
+import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
@@ -115,6 +116,7 @@ public final class InpaintExperiment implements ExperimentType<InpaintExperiment
     if (p.samples() <= 0 || p.samples() > 16) {
       throw new InvalidParamsException("samples", "expected 1 to 16");
     }
+    ParamRange.require("guidance", p.guidance(), 0, 100, false);
   }
 
   private static double[] box(String spec) {

@@ -21,6 +21,7 @@ import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
+import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
@@ -134,9 +135,7 @@ public final class SampleExperiment implements ExperimentType<SampleExperiment.P
         throw new InvalidParamsException("strides[" + i + "]", "expected 1 to 999");
       }
     }
-    if (!(p.guidance() >= 0) || Double.isInfinite(p.guidance())) {
-      throw new InvalidParamsException("guidance", "expected a number >= 0, got " + p.guidance());
-    }
+    ParamRange.require("guidance", p.guidance(), 0, 100, false);
   }
 
   @Override

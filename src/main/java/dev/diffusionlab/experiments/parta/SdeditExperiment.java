@@ -17,6 +17,7 @@ import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
+import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
@@ -93,9 +94,7 @@ public final class SdeditExperiment implements ExperimentType<SdeditExperiment.P
       throw new InvalidParamsException("images", "expected at least one image");
     }
     checkStarts(p.iStarts(), p.stride());
-    if (!(p.guidance() >= 0)) {
-      throw new InvalidParamsException("guidance", "expected a number >= 0");
-    }
+    ParamRange.require("guidance", p.guidance(), 0, 100, false);
   }
 
   static void checkStarts(List<Integer> starts, int stride) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.diffusionlab.diffusion.PromptEmbeddings;
 import dev.diffusionlab.io.HostTensor;
 import dev.diffusionlab.io.NpzArchive;
+import dev.diffusionlab.io.ReadLimits;
 import dev.diffusionlab.io.SafeTensors;
 import dev.diffusionlab.io.TensorFileException;
 import dev.diffusionlab.io.TorchCheckpoint;
@@ -45,8 +46,10 @@ public final class PrecomputedPromptEmbeddings implements PromptEmbeddings {
     Map<String, HostTensor> raw;
     if (name.endsWith(".safetensors")) {
       raw = new LinkedHashMap<>();
+      ReadLimits.TensorBudget budget = new ReadLimits.TensorBudget(file);
       try (SafeTensors st = SafeTensors.open(file)) {
         for (String key : st.names()) {
+          budget.charge("tensor '" + key + "'", st.info(key).numel() * Float.BYTES);
           raw.put(
               key, new HostTensor(st.info(key).shape(), st.readFloats(key), st.info(key).dtype()));
         }
@@ -96,9 +99,29 @@ public final class PrecomputedPromptEmbeddings implements PromptEmbeddings {
       }
       common = shape;
       HostTensor t = e.getValue();
+      checkFinite(source, e.getKey(), t);
       byPrompt.put(e.getKey(), new HostTensor(shape, t.values(), t.storedType()));
     }
     return new PrecomputedPromptEmbeddings(source, byPrompt, common[1]);
+  }
+
+  /** NaN or infinite values would pass through the sampler and cache a black sample. */
+  private static void checkFinite(Path source, String prompt, HostTensor t)
+      throws TensorFileException {
+    float[] values = t.values();
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new TensorFileException(
+            source,
+            "embedding of prompt '"
+                + prompt
+                + "' holds "
+                + values[i]
+                + " at element "
+                + i
+                + "; every value must be a finite number");
+      }
+    }
   }
 
   /** The embedding width E (4096 for T5-XXL). */

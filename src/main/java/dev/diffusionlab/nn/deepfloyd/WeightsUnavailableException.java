@@ -1,6 +1,6 @@
 package dev.diffusionlab.nn.deepfloyd;
 
-import dev.diffusionlab.experiments.ResourceUnavailableException;
+import dev.diffusionlab.util.ResourceUnavailableException;
 import java.nio.file.Path;
 import java.util.List;
 

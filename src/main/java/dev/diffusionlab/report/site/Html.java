@@ -21,7 +21,14 @@ final class Html {
 
   /** A placeholder for an output whose experiment has no entry. */
   static String missing(String id, String why) {
-    return "<div class=\"missing\"><strong>"
+    return missing(id, why, null);
+  }
+
+  /** A placeholder with an anchor (null for none), so cross-references to it still link. */
+  static String missing(String id, String why, String anchor) {
+    return "<div class=\"missing\""
+        + idAttribute(anchor)
+        + "><strong>"
         + escape(id)
         + "</strong>: not available — "
         + escape(why)
@@ -42,7 +49,15 @@ final class Html {
   }
 
   static String table(CsvTable table, String caption, String csvUrl, CacheEntry entry) {
-    StringBuilder html = new StringBuilder("<figure class=\"table\"><table class=\"data\">");
+    return table(table, caption, csvUrl, entry, null);
+  }
+
+  /** A table with its caption and provenance; {@code anchor} is its id (null for none). */
+  static String table(
+      CsvTable table, String caption, String csvUrl, CacheEntry entry, String anchor) {
+    StringBuilder html =
+        new StringBuilder(
+            "<figure class=\"table\"" + idAttribute(anchor) + "><table class=\"data\">");
     html.append("<thead><tr>");
     for (String cell : table.header()) {
       html.append("<th>").append(escape(cell)).append("</th>");
@@ -66,5 +81,9 @@ final class Html {
         .append(provenance(entry))
         .append("</figcaption></figure>");
     return html.toString();
+  }
+
+  private static String idAttribute(String anchor) {
+    return anchor == null ? "" : " id=\"" + escape(anchor) + "\"";
   }
 }

@@ -1,10 +1,12 @@
 package dev.diffusionlab.report.site;
 
+import com.vladsch.flexmark.ast.Code;
 import com.vladsch.flexmark.ast.FencedCodeBlock;
 import com.vladsch.flexmark.ast.HtmlBlock;
 import com.vladsch.flexmark.ast.HtmlInline;
 import com.vladsch.flexmark.ast.Image;
 import com.vladsch.flexmark.ast.Link;
+import com.vladsch.flexmark.ast.Text;
 import com.vladsch.flexmark.ext.attributes.AttributesExtension;
 import com.vladsch.flexmark.ext.gitlab.GitLabExtension;
 import com.vladsch.flexmark.ext.gitlab.GitLabInlineMath;
@@ -50,7 +52,12 @@ import java.util.stream.Collectors;
  *       in raw HTML ({@code <img src="exp:ID/FILE">}, {@code <a href="exp:ID/FILE">});
  *   <li>a fenced block {@code ```table} whose first line is {@code exp:ID/FILE.csv}: an HTML table;
  *   <li>{@code $`TeX`$} inline and fenced {@code ```math} blocks: formulas rendered to SVG;
- *   <li>{@code [text](other-page.md)}: a link to another page.
+ *   <li>{@code [text](other-page.md)}: a link to another page;
+ *   <li>{@code @fig-ANCHOR} and {@code @tbl-ANCHOR} in text: a cross-reference to the figure {@code
+ *       {#fig-ANCHOR}} or the table block {@code ```table {#tbl-ANCHOR}}, rendered as a marker that
+ *       {@link CrossReferences} turns into "Figure N" once every page is numbered;
+ *   <li>{@code {{exp:...}}}, {@code {{params:...}}}, {@code {{entry:...}}}: values read from the
+ *       results ({@link ValueReferences}).
  * </ul>
  *
  * A reference to an unknown experiment or output is an error naming the page and line; {@link
@@ -61,6 +68,13 @@ public final class MarkdownRenderer {
   static final String MISSING_PREFIX = "#missing:";
   private static final Pattern HTML_URL =
       Pattern.compile("(?i)\\b(?:src|href)\\s*=\\s*([\"'])(" + SCHEME + "[^\"']*)\\1");
+
+  /** {@code @fig-x} or {@code @tbl-x}, not preceded by a word character (e-mail addresses). */
+  static final Pattern CROSS_REFERENCE =
+      Pattern.compile("(?<![\\w@])@((?:fig|tbl)-[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)");
+
+  private static final Pattern TABLE_INFO =
+      Pattern.compile("table(?:\\s*\\{#(tbl-[A-Za-z0-9_-]+)\\})?");
 
   private final Parser parser;
   private final MutableDataSet options;
@@ -88,7 +102,7 @@ public final class MarkdownRenderer {
    * @throws RenderException naming the page and line of a bad reference or formula
    */
   public String render(PageSource page, ReportData data, Set<String> pageSlugs, Assets assets) {
-    Document document = parser.parse(page.markdown());
+    Document document = parser.parse(ValueReferences.substitute(page, page.markdown(), data));
     Map<String, String> urls = new HashMap<>();
     Map<Node, String> blocks = new IdentityHashMap<>();
     List<String> problems = new ArrayList<>();
@@ -101,7 +115,9 @@ public final class MarkdownRenderer {
         case OUTPUT -> resolveReference(page, ref.line(), ref.url(), data, assets, urls);
         case PAGE -> resolvePageLink(page, ref.line(), ref.url(), pageSlugs, urls);
         case TABLE ->
-            blocks.put(ref.node(), table(page, ref.line(), ref.url(), ref.caption(), data, assets));
+            blocks.put(
+                ref.node(),
+                table(page, ref.line(), ref.url(), ref.caption(), ref.anchor(), data, assets));
       }
     }
     for (Node node : document.getDescendants()) {
@@ -117,6 +133,9 @@ public final class MarkdownRenderer {
         blocks.put(inline, math.render(tex, false));
       } else if (node instanceof HtmlBlock || node instanceof HtmlInline) {
         blocks.put(node, rewriteHtml(node.getChars().toString(), urls));
+      } else if (node instanceof Text text
+          && text.getAncestorOfType(Code.class, Link.class, Image.class) == null) {
+        crossReferences(document, text).ifPresent(html -> blocks.put(text, html));
       }
     }
     HtmlRenderer renderer =
@@ -177,7 +196,7 @@ public final class MarkdownRenderer {
   }
 
   /** One URL a page names, where, and how it is used. */
-  record PageReference(Node node, int line, String url, Use use, String caption) {}
+  record PageReference(Node node, int line, String url, Use use, String caption, String anchor) {}
 
   /**
    * Every reference of a page, in document order: inline and reference-style links and images, raw
@@ -192,7 +211,7 @@ public final class MarkdownRenderer {
       if (node instanceof Image image) {
         String url = image.getUrl().toString();
         if (url.startsWith(SCHEME)) {
-          refs.add(new PageReference(node, line, url, Use.OUTPUT, ""));
+          refs.add(new PageReference(node, line, url, Use.OUTPUT, "", ""));
         }
       } else if (node instanceof Link || node instanceof com.vladsch.flexmark.ast.Reference) {
         String url =
@@ -200,17 +219,24 @@ public final class MarkdownRenderer {
                 ? link.getUrl().toString()
                 : ((com.vladsch.flexmark.ast.Reference) node).getUrl().toString();
         refs.add(
-            new PageReference(node, line, url, url.startsWith(SCHEME) ? Use.OUTPUT : Use.PAGE, ""));
+            new PageReference(
+                node, line, url, url.startsWith(SCHEME) ? Use.OUTPUT : Use.PAGE, "", ""));
       } else if (node instanceof HtmlBlock || node instanceof HtmlInline) {
         String html = node.getChars().toString();
         Matcher m = HTML_URL.matcher(html);
         while (m.find()) {
           int offset = (int) html.substring(0, m.start()).chars().filter(c -> c == '\n').count();
-          refs.add(new PageReference(node, line + offset, m.group(2), Use.OUTPUT, ""));
+          refs.add(new PageReference(node, line + offset, m.group(2), Use.OUTPUT, "", ""));
         }
       } else if (node instanceof FencedCodeBlock block
-          && block.getInfo().toString().trim().equals("table")) {
-        tableBlock(page, block, line, problems).ifPresent(refs::add);
+          && block.getInfo().toString().trim().startsWith("table")) {
+        Matcher info = TABLE_INFO.matcher(block.getInfo().toString().trim());
+        if (info.matches()) {
+          tableBlock(page, block, line, info.group(1), problems).ifPresent(refs::add);
+        } else {
+          problems.add(
+              located(page, line, "a table block opens with ```table or ```table {#tbl-<anchor>}"));
+        }
       }
     }
     return refs;
@@ -218,7 +244,7 @@ public final class MarkdownRenderer {
 
   /** A table block's reference and caption, or empty after adding its problems. */
   private static Optional<PageReference> tableBlock(
-      PageSource page, FencedCodeBlock block, int line, List<String> problems) {
+      PageSource page, FencedCodeBlock block, int line, String anchor, List<String> problems) {
     String[] lines = block.getContentChars().toString().strip().split("\n");
     String url = lines[0].trim();
     if (!url.startsWith(SCHEME)) {
@@ -243,7 +269,7 @@ public final class MarkdownRenderer {
       }
     }
     return ok
-        ? Optional.of(new PageReference(block, line + 1, url, Use.TABLE, caption))
+        ? Optional.of(new PageReference(block, line + 1, url, Use.TABLE, caption, anchor))
         : Optional.empty();
   }
 
@@ -262,6 +288,25 @@ public final class MarkdownRenderer {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /** The text's HTML with each cross-reference as a marker, or empty if it has none. */
+  private static Optional<String> crossReferences(Document document, Text text) {
+    String chars = text.getChars().toString();
+    Matcher m = CROSS_REFERENCE.matcher(chars);
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    StringBuilder html = new StringBuilder();
+    int last = 0;
+    do {
+      int line = document.getLineNumber(text.getStartOffset() + m.start()) + 1;
+      html.append(Html.escape(chars.substring(last, m.start())))
+          .append(CrossReferences.marker(m.group(1), line));
+      last = m.end();
+    } while (m.find());
+    html.append(Html.escape(chars.substring(last)));
+    return Optional.of(html.toString());
   }
 
   private static void checkMath(PageSource page, int line, String tex) {
@@ -316,6 +361,11 @@ public final class MarkdownRenderer {
   }
 
   /** Empty if the output can be used; otherwise why the experiment has no entry. */
+  static Optional<String> checkReference(
+      PageSource page, int line, Reference ref, ReportData data) {
+    return checkReference(page, line, ref, data, false);
+  }
+
   private static Optional<String> checkReference(
       PageSource page, int line, Reference ref, ReportData data, boolean table) {
     CacheEntry entry = data.entries().get(ref.id());
@@ -388,15 +438,22 @@ public final class MarkdownRenderer {
   }
 
   private static String table(
-      PageSource page, int line, String url, String caption, ReportData data, Assets assets) {
+      PageSource page,
+      int line,
+      String url,
+      String caption,
+      String anchor,
+      ReportData data,
+      Assets assets) {
     Reference ref = Reference.parse(page.file(), line, url);
     Optional<String> missing = checkReference(page, line, ref, data, true);
     if (missing.isPresent()) {
-      return Html.missing(ref.id(), missing.get());
+      return Html.missing(ref.id(), missing.get(), anchor);
     }
     CacheEntry entry = data.entries().get(ref.id());
     String csvUrl = assets.use(entry, ref.file());
-    return Html.table(CsvTable.read(entry.dir().resolve(ref.file())), caption, csvUrl, entry);
+    return Html.table(
+        CsvTable.read(entry.dir().resolve(ref.file())), caption, csvUrl, entry, anchor);
   }
 
   /** {@code exp:ID/FILE}. */
@@ -440,7 +497,7 @@ public final class MarkdownRenderer {
     }
   }
 
-  /** Renders table and math blocks from HTML prepared while checking the page. */
+  /** Renders tables, math and cross-references from HTML prepared while checking the page. */
   private record SpecialBlocks(Map<Node, String> blocks) implements NodeRenderer {
     @Override
     public Set<NodeRenderingHandler<?>> getNodeRenderingHandlers() {
@@ -448,7 +505,8 @@ public final class MarkdownRenderer {
           new NodeRenderingHandler<>(FencedCodeBlock.class, this::render),
           new NodeRenderingHandler<>(GitLabInlineMath.class, this::render),
           new NodeRenderingHandler<>(HtmlBlock.class, this::render),
-          new NodeRenderingHandler<>(HtmlInline.class, this::render));
+          new NodeRenderingHandler<>(HtmlInline.class, this::render),
+          new NodeRenderingHandler<>(Text.class, this::render));
     }
 
     private void render(Node node, NodeRendererContext context, HtmlWriter html) {

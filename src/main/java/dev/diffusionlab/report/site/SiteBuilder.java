@@ -68,20 +68,29 @@ public final class SiteBuilder {
     for (PageSource page : pages) {
       bodies.put(page, markdown.render(page, data, slugs, assets));
     }
+    Map<PageSource, Document> documents = new LinkedHashMap<>();
+    Map<PageSource, List<Figures.Numbered>> figures = new LinkedHashMap<>();
+    for (Map.Entry<PageSource, String> page : bodies.entrySet()) {
+      Document body = Jsoup.parseBodyFragment(page.getValue());
+      documents.put(page.getKey(), body);
+      figures.put(page.getKey(), Figures.decorate(body, data));
+    }
+    CrossReferences references = new CrossReferences(figures);
+    documents.forEach(references::resolve);
     prepareOutput(out);
     TemplateEngine engine = templateEngine();
     Set<String> written = new HashSet<>();
     try {
-      for (Map.Entry<PageSource, String> page : bodies.entrySet()) {
+      for (Map.Entry<PageSource, Document> page : documents.entrySet()) {
         PageSource source = page.getKey();
-        Document body = Jsoup.parseBodyFragment(page.getValue());
-        Figures.decorate(body, data);
+        Document body = page.getValue();
         List<TocItem> toc = toc(body);
         String html =
             layout(engine, data, pages, source.slug(), source.title(), body.body().html(), toc);
         write(out, source.slug() + ".html", html, written);
       }
-      Document provenance = Jsoup.parseBodyFragment(ProvenancePage.html(data));
+      Document provenance =
+          Jsoup.parseBodyFragment(ProvenancePage.html(data, references.byExperiment()));
       String html =
           layout(
               engine,

@@ -1,5 +1,6 @@
-package dev.diffusionlab.experiments;
+package dev.diffusionlab.experiments.catalog;
 
+import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.parta.AnagramExperiment;
 import dev.diffusionlab.experiments.parta.BenchmarkExperiment;
 import dev.diffusionlab.experiments.parta.ClassifierTraining;

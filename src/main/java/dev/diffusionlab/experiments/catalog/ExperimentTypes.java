@@ -1,5 +1,6 @@
-package dev.diffusionlab.experiments;
+package dev.diffusionlab.experiments.catalog;
 
+import dev.diffusionlab.experiments.ExperimentType;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.diffusionlab.run;
+package dev.diffusionlab.util;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,18 +6,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** A description of the machine and software a result was computed with, for provenance. */
 public final class Machine {
   private Machine() {}
 
-  /** OS, CPU model, core count, memory, GPU. */
+  /** OS, CPU model, core count, PyTorch's intra-op thread count, memory, GPU. */
   public static ObjectNode describe() {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     node.put("arch", System.getProperty("os.arch"));
     node.put("cpu", cpuModel());
     node.put("cores", Runtime.getRuntime().availableProcessors());
+    pytorchThreads().ifPresent(threads -> node.put("threads", threads));
     node.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
     node.put("gpu", gpu());
     return node;
@@ -47,6 +49,78 @@ public final class Machine {
   public static String version() {
     String v = Machine.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
+  }
+
+  /**
+   * PyTorch's intra-op thread count, which decides how sums are split and so the last bits of a
+   * result; empty when the engine is not PyTorch or cannot load.
+   */
+  static Optional<Integer> pytorchThreads() {
+    try {
+      if (!"PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName())) {
+        return Optional.empty();
+      }
+      return Optional.of(ai.djl.pytorch.jni.JniUtils.getNumThreads());
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The commit checked out in the project's git folder ({@code <project>/.git}), read from its
+   * files without running git; empty outside a git checkout or when HEAD cannot be resolved.
+   */
+  public static Optional<String> gitCommit(Path project) {
+    Path git = project.resolve(".git");
+    try {
+      if (Files.isRegularFile(git)) {
+        // A worktree or submodule: ".git" holds "gitdir: <path>".
+        String pointer = Files.readString(git).trim();
+        if (!pointer.startsWith("gitdir:")) {
+          return Optional.empty();
+        }
+        git = project.resolve(pointer.substring("gitdir:".length()).trim()).normalize();
+      }
+      Path headFile = git.resolve("HEAD");
+      if (!Files.isRegularFile(headFile)) {
+        return Optional.empty();
+      }
+      String head = Files.readString(headFile).trim();
+      if (!head.startsWith("ref:")) {
+        return commitHash(head);
+      }
+      String ref = head.substring("ref:".length()).trim();
+      for (Path dir : commonDirs(git)) {
+        Path loose = dir.resolve(ref).normalize();
+        if (loose.startsWith(dir) && Files.isRegularFile(loose)) {
+          return commitHash(Files.readString(loose).trim());
+        }
+        Path packed = dir.resolve("packed-refs");
+        if (Files.isRegularFile(packed)) {
+          for (String line : Files.readAllLines(packed)) {
+            if (line.endsWith(" " + ref)) {
+              return commitHash(line.substring(0, line.indexOf(' ')));
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /** The git folder and, for a worktree, the repository's common folder that holds its refs. */
+  private static List<Path> commonDirs(Path git) throws IOException {
+    Path common = git.resolve("commondir");
+    if (Files.isRegularFile(common)) {
+      return List.of(git, git.resolve(Files.readString(common).trim()).normalize());
+    }
+    return List.of(git);
+  }
+
+  private static Optional<String> commitHash(String text) {
+    return text.matches("[0-9a-f]{40}([0-9a-f]{24})?") ? Optional.of(text) : Optional.empty();
   }
 
   static String cpuModel() {

@@ -1,7 +1,9 @@
-package dev.diffusionlab.nn.unet;
+package dev.diffusionlab.benchmarks;
 
 import ai.djl.engine.Engine;
-import dev.diffusionlab.run.Machine;
+import dev.diffusionlab.nn.unet.Conditioning;
+import dev.diffusionlab.nn.unet.UNetConfig;
+import dev.diffusionlab.util.Machine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * Training and sampling throughput of the three part B UNets at the assignment's widths. Run with
- * {@code mvn -q compile exec:java -Dexec.mainClass=dev.diffusionlab.nn.unet.PartBBenchmark
+ * {@code mvn -q compile exec:java -Dexec.mainClass=dev.diffusionlab.benchmarks.PartBBenchmark
  * [-Dexec.args="BATCH STEPS"]}; prints a Markdown table and the machine. Where Python 3 with
  * PyTorch is installed (Debian: {@code apt-get install python3-torch}), it then runs the same
  * recipe in {@code bench/partb_unet.py} with the same thread count and prints the ratios.

@@ -1,5 +1,12 @@
-package dev.diffusionlab.experiments;
+package dev.diffusionlab.experiments.catalog;
 
+import dev.diffusionlab.experiments.DiffusionUNetExperiment;
+import dev.diffusionlab.experiments.ExperimentType;
+import dev.diffusionlab.experiments.MnistClassifierExperiment;
+import dev.diffusionlab.experiments.MnistNoisingExperiment;
+import dev.diffusionlab.experiments.OneStepDenoiserExperiment;
+import dev.diffusionlab.experiments.PartBBenchmarkExperiment;
+import dev.diffusionlab.experiments.SampleScoresExperiment;
 import java.util.List;
 
 /**

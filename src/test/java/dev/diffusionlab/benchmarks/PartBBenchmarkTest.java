@@ -1,4 +1,4 @@
-package dev.diffusionlab.nn.unet;
+package dev.diffusionlab.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

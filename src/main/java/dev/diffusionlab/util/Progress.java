@@ -1,4 +1,4 @@
-package dev.diffusionlab.run;
+package dev.diffusionlab.util;
 
 /** Reports progress of long work: named tasks with a total, the current step and metrics. */
 public interface Progress {

@@ -1,4 +1,4 @@
-package dev.diffusionlab.experiments;
+package dev.diffusionlab.util;
 
 /**
  * Something an experiment needs from outside the project is not on this machine (for instance

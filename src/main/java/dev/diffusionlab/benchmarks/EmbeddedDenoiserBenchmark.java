@@ -1,4 +1,4 @@
-package dev.diffusionlab.nn;
+package dev.diffusionlab.benchmarks;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,7 +9,10 @@ import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
 import dev.diffusionlab.diffusion.pipelines.Conditioned;
 import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
 import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
-import dev.diffusionlab.run.Machine;
+import dev.diffusionlab.nn.EmbeddedDenoiser;
+import dev.diffusionlab.nn.EmbeddedPrompts;
+import dev.diffusionlab.nn.EmbeddedUNet;
+import dev.diffusionlab.util.Machine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +24,7 @@ import java.util.Locale;
  * depend on the weights' values, so fresh weights of the shipped architecture are used.
  *
  * <p>Run: {@code mvn -q compile exec:java
- * -Dexec.mainClass=dev.diffusionlab.nn.EmbeddedDenoiserBenchmark}
+ * -Dexec.mainClass=dev.diffusionlab.benchmarks.EmbeddedDenoiserBenchmark}
  */
 public final class EmbeddedDenoiserBenchmark {
   private EmbeddedDenoiserBenchmark() {}

@@ -1,4 +1,4 @@
-package dev.diffusionlab.nn.unet;
+package dev.diffusionlab.benchmarks;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.diffusionlab.nn.unet.UNet;
+import dev.diffusionlab.nn.unet.UNetConfig;
 import dev.diffusionlab.training.AdamOptimizer;
 
 /** Measures training and network-evaluation speed of a part B UNet on random inputs. */

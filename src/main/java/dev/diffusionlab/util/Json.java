@@ -1,4 +1,4 @@
-package dev.diffusionlab.run;
+package dev.diffusionlab.util;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

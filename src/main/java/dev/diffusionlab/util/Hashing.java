@@ -1,4 +1,4 @@
-package dev.diffusionlab.run;
+package dev.diffusionlab.util;
 
 import java.io.IOException;
 import java.io.InputStream;
