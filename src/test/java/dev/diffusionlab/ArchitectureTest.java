@@ -37,6 +37,7 @@ class ArchitectureTest {
   private static final List<Map<String, String>> TIERS =
       List.of(
           Map.of("cli", "dev.diffusionlab.cli.."),
+          Map.of("build", "dev.diffusionlab.build.."),
           Map.of("site", "dev.diffusionlab.report.site.."),
           Map.of("run", "dev.diffusionlab.run.."),
           Map.of(

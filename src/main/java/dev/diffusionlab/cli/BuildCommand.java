@@ -1,27 +1,10 @@
 package dev.diffusionlab.cli;
 
+import dev.diffusionlab.build.Bake;
 import dev.diffusionlab.experiments.catalog.ExperimentTypes;
-import dev.diffusionlab.manifest.ExperimentSpec;
-import dev.diffusionlab.manifest.Manifest;
-import dev.diffusionlab.manifest.ManifestParser;
-import dev.diffusionlab.report.site.ReportData;
-import dev.diffusionlab.report.site.SiteBuilder;
-import dev.diffusionlab.run.BuildOptions;
-import dev.diffusionlab.run.BuildReport;
-import dev.diffusionlab.run.CacheEntry;
 import dev.diffusionlab.run.ConsoleProgress;
-import dev.diffusionlab.run.EntryState;
-import dev.diffusionlab.run.ExperimentResult.Outcome;
-import dev.diffusionlab.run.Plan;
-import dev.diffusionlab.run.PlannedExperiment;
-import dev.diffusionlab.run.Planner;
-import dev.diffusionlab.run.ResultsStore;
-import dev.diffusionlab.run.Runner;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,7 +45,8 @@ final class BuildCommand implements Callable<Integer> {
   @Option(
       names = "--dry-run",
       description =
-          "Print per experiment whether it is cached, stale (and why) or would run; run nothing.")
+          "Check every input and print per experiment whether it is cached, stale (and why),"
+              + " unavailable or would run; run nothing.")
   boolean dryRun;
 
   @Option(
@@ -73,85 +57,13 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return build().exitCode();
-  }
-
-  /**
-   * What a build made.
-   *
-   * @param data what the site was rendered from; null after a dry run
-   */
-  record Result(int exitCode, ReportData data) {}
-
-  /** Runs what the cache lacks and renders the site (or, with --dry-run, says what would run). */
-  Result build() {
-    long start = System.nanoTime();
-    ExperimentTypes types = ExperimentTypes.standard();
-    Manifest manifest = new ManifestParser(types.names()).parse(project.manifestFile());
-    Plan plan = new Planner(types, project.contentDir()).plan(manifest, profile);
-    ConsoleProgress console =
-        new ConsoleProgress(System.out, ConsoleProgress.stdoutIsTerminal(), "");
-    ResultsStore store = new ResultsStore(project.resultsDir());
-    Runner runner = new Runner(store, project.contentDir(), console);
-    BuildReport report =
-        runner.build(plan, new BuildOptions(Set.copyOf(only), Set.copyOf(force), dryRun));
-    if (dryRun) {
-      System.out.printf(
-          Locale.ROOT,
-          "%d cached, %d to run (profile %s)%n",
-          report.count(Outcome.CACHED),
-          report.count(Outcome.WOULD_RUN),
-          profile);
-      return new Result(0, null);
-    }
-    ReportData data = reportData(manifest, plan, report, store);
-    List<String> pages = render(data);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf(
-        Locale.ROOT,
-        "%d experiments: %d cached, %d ran, %d failed, %d skipped, %d unavailable; %d pages in %s"
-            + " (%.1f s)%n",
-        report.results().size(),
-        report.count(Outcome.CACHED),
-        report.count(Outcome.RAN),
-        report.count(Outcome.FAILED),
-        report.count(Outcome.SKIPPED),
-        report.count(Outcome.UNAVAILABLE),
-        pages.size(),
-        site().resolve("index.html"),
-        seconds);
-    return new Result(report.failed() ? ErrorHandler.FAILED : 0, data);
-  }
-
-  /** Renders the pages and templates into the site folder; returns the pages written. */
-  List<String> render(ReportData data) {
-    return new SiteBuilder(project.contentDir(), project.templatesDir()).build(data, site());
-  }
-
-  /** The folder the site is written to. */
-  Path site() {
-    return out != null ? out.toAbsolutePath().normalize() : project.root().resolve("site");
-  }
-
-  /** Entries of this build, plus cached entries of experiments that --only left out. */
-  private static ReportData reportData(
-      Manifest manifest, Plan plan, BuildReport report, ResultsStore store) {
-    Map<String, CacheEntry> entries = new LinkedHashMap<>();
-    Map<String, String> missing = new LinkedHashMap<>(report.problems());
-    Map<String, CacheEntry> built = report.entries();
-    for (PlannedExperiment e : plan.experiments()) {
-      if (built.containsKey(e.id())) {
-        entries.put(e.id(), built.get(e.id()));
-      } else if (!missing.containsKey(e.id())) {
-        EntryState state = store.check(e.id(), e.key());
-        if (state.usableForReport()) {
-          entries.put(e.id(), state.entry().orElseThrow());
-        } else {
-          missing.put(e.id(), "not built yet (build without --only)");
-        }
-      }
-    }
-    List<String> order = manifest.experiments().stream().map(ExperimentSpec::id).toList();
-    return new ReportData(manifest.title(), plan.profile(), entries, missing, order);
+    Bake bake =
+        new Bake(
+            project.project(),
+            ExperimentTypes.standard(),
+            System.out,
+            ConsoleProgress.stdoutIsTerminal());
+    return bake.build(new Bake.Request(profile, Set.copyOf(only), Set.copyOf(force), dryRun, out))
+        .exitCode();
   }
 }

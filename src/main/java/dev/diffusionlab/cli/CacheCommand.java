@@ -1,15 +1,8 @@
 package dev.diffusionlab.cli;
 
+import dev.diffusionlab.build.Bake;
 import dev.diffusionlab.experiments.catalog.ExperimentTypes;
-import dev.diffusionlab.manifest.Manifest;
-import dev.diffusionlab.manifest.ManifestParser;
-import dev.diffusionlab.run.ConsoleProgress;
-import dev.diffusionlab.run.Plan;
-import dev.diffusionlab.run.Planner;
-import dev.diffusionlab.run.ResultsStore;
-import dev.diffusionlab.run.Runner;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,17 +35,8 @@ final class CacheCommand implements Runnable {
 
     @Override
     public Integer call() {
-      ExperimentTypes types = ExperimentTypes.standard();
-      Manifest manifest = new ManifestParser(types.names()).parse(project.manifestFile());
-      Planner planner = new Planner(types, project.contentDir());
-      List<Plan> plans = new ArrayList<>();
-      for (String profile : manifest.profileNames()) {
-        plans.add(planner.plan(manifest, profile));
-      }
-      ResultsStore store = new ResultsStore(project.resultsDir());
-      Runner runner =
-          new Runner(store, project.contentDir(), new ConsoleProgress(System.out, false, ""));
-      List<Path> removed = runner.gc(plans, dryRun);
+      Bake bake = new Bake(project.project(), ExperimentTypes.standard(), System.out, false);
+      List<Path> removed = bake.gc(dryRun);
       removed.forEach(p -> System.out.println((dryRun ? "would remove " : "removed ") + p));
       System.out.println((dryRun ? "would remove " : "removed ") + removed.size() + " entries");
       return 0;

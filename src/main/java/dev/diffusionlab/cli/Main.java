@@ -8,14 +8,15 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code diffusion-lab} command: {@code build} (the default) turns the manifest into the site;
- * {@code serve} previews it and rebuilds on edits; {@code cache gc} cleans the cache.
+ * {@code serve} previews it and rebuilds on edits; {@code cache gc} cleans the cache; {@code types}
+ * lists the experiment types.
  */
 @Command(
     name = "diffusion-lab",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Runs the diffusion experiments of a YAML manifest and renders the report site.",
-    subcommands = {BuildCommand.class, ServeCommand.class, CacheCommand.class},
+    subcommands = {BuildCommand.class, ServeCommand.class, CacheCommand.class, TypesCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -47,13 +48,16 @@ public final class Main implements Runnable {
             && (list.get(0).equals("build")
                 || list.get(0).equals("cache")
                 || list.get(0).equals("serve")
+                || list.get(0).equals("types")
                 || list.get(0).equals("help")
                 || TOP_LEVEL.contains(list.get(0)));
     if (!hasCommand) {
       list.add(0, "build");
     }
     CommandLine commandLine = new CommandLine(new Main());
-    commandLine.setExecutionExceptionHandler(new ErrorHandler());
+    ErrorHandler errors = new ErrorHandler();
+    commandLine.setExecutionExceptionHandler(errors);
+    commandLine.setParameterExceptionHandler(errors);
     return commandLine.execute(list.toArray(String[]::new));
   }
 }

@@ -1,8 +1,6 @@
 package dev.diffusionlab.cli;
 
-import dev.diffusionlab.util.ProjectPaths;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import dev.diffusionlab.build.Project;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -22,32 +20,7 @@ final class ProjectOptions {
       description = "The manifest (default: content/manifest.yaml in the project).")
   Path manifest;
 
-  Path root() {
-    return project.toAbsolutePath().normalize();
-  }
-
-  Path manifestFile() {
-    return manifest != null ? manifest : root().resolve("content").resolve("manifest.yaml");
-  }
-
-  Path contentDir() {
-    return folder("content");
-  }
-
-  Path templatesDir() {
-    return folder("templates");
-  }
-
-  Path resultsDir() {
-    return folder("results");
-  }
-
-  // A committed symbolic link must not turn a project folder into one elsewhere on the machine.
-  private Path folder(String name) {
-    Path folder = root().resolve(name);
-    if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
-      ProjectPaths.confined(root(), folder);
-    }
-    return folder;
+  Project project() {
+    return new Project(project, manifest);
   }
 }

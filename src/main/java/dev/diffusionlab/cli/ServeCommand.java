@@ -1,8 +1,13 @@
 package dev.diffusionlab.cli;
 
+import dev.diffusionlab.build.Bake;
+import dev.diffusionlab.build.Project;
+import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import dev.diffusionlab.manifest.ManifestException;
 import dev.diffusionlab.report.site.PreviewServer;
 import dev.diffusionlab.report.site.ReportData;
+import dev.diffusionlab.run.ConsoleProgress;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -50,30 +55,36 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Builds once and starts serving; {@link Preview#watch} then rebuilds on edits. */
   Preview start() {
-    BuildCommand build = new BuildCommand();
-    build.project = project;
-    build.profile = profile;
-    return new Preview(build, port);
+    Bake bake =
+        new Bake(
+            project.project(),
+            ExperimentTypes.standard(),
+            System.out,
+            ConsoleProgress.stdoutIsTerminal());
+    return new Preview(bake, project.project(), Bake.Request.of(profile), port);
   }
 
   /** A running preview: the server, the watcher and the data of the last successful build. */
   static final class Preview implements AutoCloseable {
-    private final BuildCommand build;
+    private final Bake bake;
+    private final Bake.Request request;
+    private final Path site;
     private final PreviewServer server;
     private final ProjectWatcher watcher;
     private volatile boolean closed;
     private ReportData data;
 
-    private Preview(BuildCommand build, int port) {
-      this.build = build;
-      ProjectOptions project = build.project;
+    private Preview(Bake bake, Project project, Bake.Request request, int port) {
+      this.bake = bake;
+      this.request = request;
+      this.site = project.defaultSite();
       watcher =
-          new ProjectWatcher(project.contentDir(), project.templatesDir(), project.manifestFile());
+          new ProjectWatcher(project.contentDir(), project.templatesDir(), project.manifest());
       rebuild(ProjectWatcher.Change.INPUTS);
-      server = new PreviewServer(build.site(), port);
+      server = new PreviewServer(site, port);
       System.out.println(
           "serving "
-              + build.site()
+              + site
               + " at http://localhost:"
               + server.port()
               + "/ (Ctrl-C stops); watching content/, templates/ and the manifest");
@@ -109,14 +120,14 @@ final class ServeCommand implements Callable<Integer> {
       try {
         if (change == ProjectWatcher.Change.PAGES && data != null) {
           long start = System.nanoTime();
-          int pages = build.render(data).size();
+          int pages = bake.render(data, site).size();
           System.out.printf(
               Locale.ROOT,
               "rendered %d pages (%.1f s)%n",
               pages,
               (System.nanoTime() - start) / 1e9);
         } else {
-          data = build.build().data();
+          data = bake.build(request).data();
         }
         return null;
       } catch (RuntimeException e) {

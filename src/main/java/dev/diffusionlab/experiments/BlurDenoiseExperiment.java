@@ -21,12 +21,16 @@ import java.util.regex.Pattern;
 public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseExperiment.Params> {
   private static final Pattern NOISY = Pattern.compile("noisy-t(\\d+)\\.npy");
 
-  /**
-   * @param source the id of the forward-process experiment whose images are blurred
-   * @param kernelSize odd Gaussian kernel size in pixels
-   * @param sigma the Gaussian's standard deviation in pixels
-   */
-  public record Params(String source, int kernelSize, double sigma) {}
+  /** The parameters; {@code types blur-denoise} lists them. */
+  public record Params(
+      @Param("the id of the forward-process experiment whose images are blurred") String source,
+      @Param(value = "odd Gaussian kernel size in pixels", min = 1) int kernelSize,
+      @Param(value = "the Gaussian's standard deviation in pixels", min = 0) double sigma) {}
+
+  @Override
+  public String summary() {
+    return "A1.2: Gaussian-blur denoising of the forward process, with PSNR";
+  }
 
   @Override
   public String name() {
@@ -46,6 +50,17 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
   @Override
   public Map<String, Object> defaults() {
     return Map.of("source", "forward-process", "kernel_size", 5, "sigma", 2.0);
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    return List.of(
+        new DeclaredOutput(
+            "blurred-t*.npy", OutputKind.DATA, "blurred x_t, one per t of the source"),
+        new DeclaredOutput(
+            "blurred-t*.png", OutputKind.FIGURE, "blurred x_t, one per t of the source"),
+        new DeclaredOutput("blur.png", OutputKind.FIGURE, "noisy images and their Gaussian blur"),
+        new DeclaredOutput("psnr.csv", OutputKind.TABLE, "PSNR against the original"));
   }
 
   @Override

@@ -48,39 +48,47 @@ public final class DiffusionUNetExperiment
   private static final int SIZE = UNetConfig.IMAGE_SIZE;
   private static final int CLASSES = 10;
 
-  /**
-   * @param objective {@code ddpm} or {@code flow}
-   * @param classConditioned B2.4: also condition on a one-hot class (dropped with p_uncond)
-   * @param hidden UNet width D
-   * @param batchSize images per step
-   * @param learningRate Adam's initial learning rate
-   * @param finalLrFactor the learning rate after training relative to the first (B2.1: 0.1)
-   * @param epochs passes over the training subset
-   * @param trainSize training images used (the first ones of MNIST's training set)
-   * @param sampleEpochs epochs after which samples are drawn (the last epoch always is)
-   * @param samplesPerClass samples of each digit (class-conditioned) or 10 times this many
-   * @param guidance the classifier-free guidance scale gamma (B2.5: 5)
-   * @param timesteps DDPM's T (300) with betas linear from 1e-4 to 0.02
-   * @param samplingSteps Euler steps of the flow-matching sampler (50)
-   * @param pUncond probability that a training example's class is zeroed (0.1)
-   * @param gifFrames frames of the sampling animation after the last epoch (0: none)
-   */
+  /** The parameters; {@code types diffusion-unet} lists them. */
   public record Params(
-      String objective,
-      boolean classConditioned,
-      int hidden,
-      int batchSize,
-      double learningRate,
-      double finalLrFactor,
-      int epochs,
-      int trainSize,
-      List<Integer> sampleEpochs,
-      int samplesPerClass,
-      double guidance,
-      int timesteps,
-      int samplingSteps,
-      double pUncond,
-      int gifFrames) {}
+      @Param("ddpm or flow") String objective,
+      @Param("B2.4: also condition on a one-hot class (dropped with p_uncond)")
+          boolean classConditioned,
+      @Param(value = "UNet width D", min = 1) int hidden,
+      @Param(value = "images per step", min = 1) int batchSize,
+      @Param(value = "Adam's initial learning rate", min = 0) double learningRate,
+      @Param(
+              value = "the learning rate after training relative to the first (B2.1: 0.1)",
+              min = 0,
+              max = 1)
+          double finalLrFactor,
+      @Param(value = "passes over the training subset", min = 0) int epochs,
+      @Param(
+              value = "training images used (the first ones of MNIST's training set)",
+              min = 1,
+              max = 60000)
+          int trainSize,
+      @Param("epochs after which samples are drawn (the last epoch always is)")
+          List<Integer> sampleEpochs,
+      @Param(value = "samples of each digit (class-conditioned) or 10 times this many", min = 1)
+          int samplesPerClass,
+      @Param(value = "the classifier-free guidance scale gamma (B2.5: 5)", min = 0) double guidance,
+      @Param(value = "DDPM's T (300) with betas linear from 1e-4 to 0.02", min = 2) int timesteps,
+      @Param(value = "Euler steps of the flow-matching sampler (50)", min = 1) int samplingSteps,
+      @Param(
+              value = "probability that a training example's class is zeroed (0.1)",
+              min = 0,
+              max = 1)
+          double pUncond,
+      @Param(
+              value =
+                  "frames of the sampling animation after the last epoch (0: the final samples only)",
+              min = 0)
+          int gifFrames) {}
+
+  @Override
+  public String summary() {
+    return "B2: a time- (and class-) conditioned UNet trained by DDPM or flow matching";
+  }
 
   @Override
   public String name() {
@@ -121,6 +129,30 @@ public final class DiffusionUNetExperiment
         Map.entry("sampling_steps", 50),
         Map.entry("p_uncond", 0.1),
         Map.entry("gif_frames", 24));
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    List<DeclaredOutput> outputs =
+        new ArrayList<>(PartBTraining.historyOutputs(p.epochs(), "model.params"));
+    for (int epoch : sampleEpochs(p)) {
+      outputs.add(
+          new DeclaredOutput(
+              "samples-epoch" + epoch + ".npy", OutputKind.DATA, "samples after epoch " + epoch));
+      outputs.add(
+          new DeclaredOutput(
+              "samples-epoch" + epoch + ".png", OutputKind.FIGURE, "samples after epoch " + epoch));
+    }
+    if (!sampleEpochs(p).isEmpty()) {
+      for (int i = 0; i < CLASSES * p.samplesPerClass(); i++) {
+        outputs.add(
+            new DeclaredOutput(
+                individualName(p, i), OutputKind.FIGURE, "one sample after the last epoch"));
+      }
+      outputs.add(new DeclaredOutput("index.json", OutputKind.DATA, "the individual samples"));
+      outputs.add(new DeclaredOutput("sampling.gif", OutputKind.FIGURE, "sampling animation"));
+    }
+    return outputs;
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dev.diffusionlab.experiments;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One kind of experiment that a manifest can name in its {@code type} field.
@@ -18,6 +20,11 @@ public interface ExperimentType<P extends Record> {
   /** The name used in the manifest's {@code type} field, e.g. {@code forward-process}. */
   String name();
 
+  /** What the type makes, in one line, for {@code types}. */
+  default String summary() {
+    return "";
+  }
+
   /**
    * The version of this type's code. Bump it whenever the outputs for the same parameters would
    * change: it is part of every cache key, so old entries are recomputed.
@@ -27,7 +34,11 @@ public interface ExperimentType<P extends Record> {
   /** The record the {@code params} map binds to. */
   Class<P> paramsType();
 
-  /** Values used for parameters the manifest and profile leave out. */
+  /**
+   * Values used for parameters the manifest and profile leave out, by their snake_case names.
+   * Describe each parameter with {@link Param} on the params record's component: {@code types TYPE}
+   * lists both.
+   */
   Map<String, Object> defaults();
 
   /**
@@ -35,6 +46,25 @@ public interface ExperimentType<P extends Record> {
    * field.
    */
   default void validate(P params) {}
+
+  /**
+   * The output files a run with these params writes. Pages' references to outputs are checked
+   * against this before anything runs, and {@code types TYPE} lists it for the defaults. Empty
+   * means undeclared: references to the experiment are then checked only once it has run.
+   */
+  default List<DeclaredOutput> outputs(P params) {
+    return List.of();
+  }
+
+  /**
+   * Why something these params need from outside the project (licensed weights, say) is absent on
+   * this machine, if it is; such an experiment is reported as unavailable rather than run.
+   *
+   * @param contentDir the project's {@code content/} folder, against which relative paths resolve
+   */
+  default Optional<String> unavailable(P params, Path contentDir) {
+    return Optional.empty();
+  }
 
   /**
    * Whether a run interrupted part way may resume from what it left in its work folder (training

@@ -22,13 +22,18 @@ import java.util.Random;
 public final class ForwardProcessExperiment
     implements ExperimentType<ForwardProcessExperiment.Params> {
 
-  /**
-   * @param image the test image, relative to content/
-   * @param size the side the image is resized to (IF stage I: 64)
-   * @param timesteps the t at which to show x_t
-   * @param numTrainTimesteps T of the cosine schedule
-   */
-  public record Params(String image, int size, List<Integer> timesteps, int numTrainTimesteps) {}
+  /** The parameters; {@code types forward-process} lists them. */
+  public record Params(
+      @Param(value = "the test image, relative to content/", contentFile = true) String image,
+      @Param(value = "the side the image is resized to (IF stage I: 64)", min = 8, max = 1024)
+          int size,
+      @Param(value = "the t at which to show x_t", min = 0) List<Integer> timesteps,
+      @Param(value = "T of the cosine schedule", min = 2) int numTrainTimesteps) {}
+
+  @Override
+  public String summary() {
+    return "A1.1: x_t of a test image at several t";
+  }
 
   @Override
   public String name() {
@@ -56,6 +61,20 @@ public final class ForwardProcessExperiment
         List.of(250, 500, 750),
         "num_train_timesteps",
         1000);
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    List<DeclaredOutput> outputs = new ArrayList<>();
+    outputs.add(new DeclaredOutput("original.npy", OutputKind.DATA, "x0 in [-1, 1], [3, H, W]"));
+    outputs.add(new DeclaredOutput("original.png", OutputKind.FIGURE, "the test image"));
+    for (int t : p.timesteps()) {
+      outputs.add(new DeclaredOutput("noisy-t" + t + ".npy", OutputKind.DATA, "x_t at t = " + t));
+      outputs.add(new DeclaredOutput("noisy-t" + t + ".png", OutputKind.FIGURE, "x_t at t = " + t));
+    }
+    outputs.add(
+        new DeclaredOutput("forward.png", OutputKind.FIGURE, "the test image and x_t at each t"));
+    return outputs;
   }
 
   @Override

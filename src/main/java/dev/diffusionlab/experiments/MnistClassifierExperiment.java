@@ -16,6 +16,7 @@ import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.training.TrainingHistory;
 import dev.diffusionlab.training.TrainingLoop;
 import dev.diffusionlab.training.TrainingPlan;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,13 +27,17 @@ import java.util.Map;
 public final class MnistClassifierExperiment
     implements ExperimentType<MnistClassifierExperiment.Params> {
 
-  /**
-   * @param batchSize images per step
-   * @param learningRate Adam's learning rate
-   * @param epochs passes over the training subset
-   * @param trainSize training images used
-   */
-  public record Params(int batchSize, double learningRate, int epochs, int trainSize) {}
+  /** The parameters; {@code types mnist-classifier} lists them. */
+  public record Params(
+      @Param(value = "images per step", min = 1) int batchSize,
+      @Param(value = "Adam's learning rate", min = 0) double learningRate,
+      @Param(value = "passes over the training subset", min = 0) int epochs,
+      @Param(value = "training images used", min = 1, max = 60000) int trainSize) {}
+
+  @Override
+  public String summary() {
+    return "the MNIST classifier that scores part B samples";
+  }
 
   @Override
   public String name() {
@@ -57,6 +62,14 @@ public final class MnistClassifierExperiment
   @Override
   public Map<String, Object> defaults() {
     return Map.of("batch_size", 128, "learning_rate", 1e-3, "epochs", 3, "train_size", 60000);
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    List<DeclaredOutput> outputs =
+        new ArrayList<>(PartBTraining.historyOutputs(p.epochs(), "classifier.params"));
+    outputs.add(new DeclaredOutput("accuracy.csv", OutputKind.TABLE, "test accuracy"));
+    return outputs;
   }
 
   @Override

@@ -14,11 +14,15 @@ import java.util.Random;
 public final class MnistNoisingExperiment implements ExperimentType<MnistNoisingExperiment.Params> {
   private static final int SIZE = 28;
 
-  /**
-   * @param sigmas the noise levels, one column each
-   * @param digits how many training digits, one row each
-   */
-  public record Params(List<Double> sigmas, int digits) {}
+  /** The parameters; {@code types mnist-noising} lists them. */
+  public record Params(
+      @Param(value = "the noise levels, one column each", min = 0) List<Double> sigmas,
+      @Param(value = "how many training digits, one row each", min = 1, max = 100) int digits) {}
+
+  @Override
+  public String summary() {
+    return "B1.2: MNIST digits noised at several sigma";
+  }
 
   @Override
   public String name() {
@@ -38,6 +42,12 @@ public final class MnistNoisingExperiment implements ExperimentType<MnistNoising
   @Override
   public Map<String, Object> defaults() {
     return Map.of("sigmas", List.of(0.0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0), "digits", 4);
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    return List.of(
+        new DeclaredOutput("noising.png", OutputKind.FIGURE, "digits noised at each sigma"));
   }
 
   @Override

@@ -34,31 +34,28 @@ public final class OneStepDenoiserExperiment
   private static final int SIZE = UNetConfig.IMAGE_SIZE;
   private static final int EVAL_BATCH = 200;
 
-  /**
-   * @param hidden UNet width D
-   * @param batchSize images per step
-   * @param learningRate Adam's learning rate (constant)
-   * @param epochs passes over the training subset
-   * @param trainSize training images used (the first ones of MNIST's training set)
-   * @param trainSigma the noise level trained at (B1.2.1: 0.5)
-   * @param pureNoise B1.2.3: the input is pure noise z ~ N(0, I) instead of x + sigma eps
-   * @param resultEpochs epochs after which test results are shown
-   * @param testSigmas B1.2.2: the noise levels of the out-of-distribution sweep
-   * @param testSize test images for MSE and PSNR
-   * @param shown test images shown in figures
-   */
+  /** The parameters; {@code types one-step-denoiser} lists them. */
   public record Params(
-      int hidden,
-      int batchSize,
-      double learningRate,
-      int epochs,
-      int trainSize,
-      double trainSigma,
-      boolean pureNoise,
-      List<Integer> resultEpochs,
-      List<Double> testSigmas,
-      int testSize,
-      int shown) {}
+      @Param(value = "UNet width D", min = 1) int hidden,
+      @Param(value = "images per step", min = 1) int batchSize,
+      @Param(value = "Adam's learning rate (constant)", min = 0) double learningRate,
+      @Param(value = "passes over the training subset", min = 0) int epochs,
+      @Param(value = "training images used (the first ones of MNIST's training set)", min = 1)
+          int trainSize,
+      @Param(value = "the noise level trained at (B1.2.1: 0.5)", min = 0) double trainSigma,
+      @Param("B1.2.3: the input is pure noise z ~ N(0, I) instead of x + sigma eps")
+          boolean pureNoise,
+      @Param(value = "epochs after which test results are shown", min = 1)
+          List<Integer> resultEpochs,
+      @Param(value = "B1.2.2: the noise levels of the out-of-distribution sweep", min = 0)
+          List<Double> testSigmas,
+      @Param(value = "test images for MSE and PSNR", min = 1) int testSize,
+      @Param(value = "test images shown in figures", min = 1) int shown) {}
+
+  @Override
+  public String summary() {
+    return "B1.2.1-1.2.3: a UNet trained to denoise in one step";
+  }
 
   @Override
   public String name() {
@@ -95,6 +92,38 @@ public final class OneStepDenoiserExperiment
         Map.entry("test_sigmas", List.of(0.0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0)),
         Map.entry("test_size", 10000),
         Map.entry("shown", 6));
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    List<DeclaredOutput> outputs =
+        new ArrayList<>(PartBTraining.historyOutputs(p.epochs(), "model.params"));
+    for (int epoch : p.resultEpochs()) {
+      if (epoch <= p.epochs()) {
+        outputs.add(
+            new DeclaredOutput(
+                "results-epoch" + epoch + ".png",
+                OutputKind.FIGURE,
+                "test results after epoch " + epoch));
+        outputs.add(
+            new DeclaredOutput(
+                "test-epoch" + epoch + ".csv", OutputKind.DATA, "test MSE after epoch " + epoch));
+      }
+    }
+    outputs.add(new DeclaredOutput("test.csv", OutputKind.TABLE, "test MSE and PSNR per epoch"));
+    if (p.pureNoise()) {
+      outputs.add(new DeclaredOutput("mean.png", OutputKind.FIGURE, "outputs and the mean digit"));
+      outputs.add(
+          new DeclaredOutput(
+              "mean.csv", OutputKind.TABLE, "distance of outputs to the mean digit"));
+    } else {
+      outputs.add(
+          new DeclaredOutput(
+              "ood.png", OutputKind.FIGURE, "the denoiser on noise levels it was not trained for"));
+      outputs.add(
+          new DeclaredOutput("ood.csv", OutputKind.TABLE, "test MSE and PSNR per noise level"));
+    }
+    return outputs;
   }
 
   @Override

@@ -11,11 +11,15 @@ import java.util.Map;
 public final class PartBBenchmarkExperiment
     implements ExperimentType<PartBBenchmarkExperiment.Params> {
 
-  /**
-   * @param batch images per timed step
-   * @param steps timed steps per configuration (after one warm-up)
-   */
-  public record Params(int batch, int steps) {}
+  /** The parameters; {@code types partb-benchmark} lists them. */
+  public record Params(
+      @Param(value = "images per timed step", min = 2) int batch,
+      @Param(value = "timed steps per configuration (after one warm-up)", min = 1) int steps) {}
+
+  @Override
+  public String summary() {
+    return "training and sampling throughput of part B's UNets";
+  }
 
   @Override
   public String name() {
@@ -35,6 +39,12 @@ public final class PartBBenchmarkExperiment
   @Override
   public Map<String, Object> defaults() {
     return Map.of("batch", 128, "steps", 3);
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    return List.of(
+        new DeclaredOutput("throughput.csv", OutputKind.TABLE, "training and sampling throughput"));
   }
 
   @Override

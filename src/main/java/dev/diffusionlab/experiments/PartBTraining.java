@@ -85,6 +85,19 @@ final class PartBTraining {
         .write(ctx.output("epochs.csv", OutputKind.TABLE, "per-epoch loss, time and memory"));
   }
 
+  /** The outputs {@link #writeHistory} and {@link #saveModel} write for a training of n epochs. */
+  static List<DeclaredOutput> historyOutputs(int epochs, String weights) {
+    List<DeclaredOutput> outputs = new ArrayList<>();
+    outputs.add(new DeclaredOutput("loss.csv", OutputKind.DATA, "training loss of every step"));
+    if (epochs > 0) {
+      outputs.add(new DeclaredOutput("loss.png", OutputKind.CHART, "training loss"));
+    }
+    outputs.add(
+        new DeclaredOutput("epochs.csv", OutputKind.TABLE, "per-epoch loss, time and memory"));
+    outputs.add(new DeclaredOutput(weights, OutputKind.CHECKPOINT, "trained weights (DJL format)"));
+    return outputs;
+  }
+
   /** The trained weights, byte-stable for the same seed and profile. */
   static void saveModel(ExperimentContext ctx, Block block, String fileName) throws IOException {
     Path file = ctx.output(fileName, OutputKind.CHECKPOINT, "trained weights (DJL format)");

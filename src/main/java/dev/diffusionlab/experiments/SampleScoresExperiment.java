@@ -25,12 +25,17 @@ import java.util.regex.Pattern;
 public final class SampleScoresExperiment implements ExperimentType<SampleScoresExperiment.Params> {
   private static final Pattern SAMPLES = Pattern.compile("samples-epoch(\\d+)\\.npy");
 
-  /**
-   * @param classifier the id of the mnist-classifier experiment
-   * @param sources ids of class-conditioned diffusion-unet experiments
-   * @param samplesPerClass samples of each digit in the sources (their samples_per_class)
-   */
-  public record Params(String classifier, List<String> sources, int samplesPerClass) {}
+  /** The parameters; {@code types sample-scores} lists them. */
+  public record Params(
+      @Param("the id of the mnist-classifier experiment") String classifier,
+      @Param("ids of class-conditioned diffusion-unet experiments") List<String> sources,
+      @Param(value = "samples of each digit in the sources (their samples_per_class)", min = 1)
+          int samplesPerClass) {}
+
+  @Override
+  public String summary() {
+    return "the MNIST classifier's accuracy on class-conditioned samples per epoch";
+  }
 
   @Override
   public String name() {
@@ -50,6 +55,13 @@ public final class SampleScoresExperiment implements ExperimentType<SampleScores
   @Override
   public Map<String, Object> defaults() {
     return Map.of("classifier", "mnist-classifier", "sources", List.of(), "samples_per_class", 4);
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    return List.of(
+        new DeclaredOutput("scores.csv", OutputKind.TABLE, "classifier accuracy and confidence"),
+        new DeclaredOutput("scores.png", OutputKind.CHART, "accuracy per epoch"));
   }
 
   @Override

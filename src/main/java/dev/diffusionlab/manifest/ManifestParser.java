@@ -3,6 +3,7 @@ package dev.diffusionlab.manifest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.diffusionlab.util.Suggestions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -125,7 +126,9 @@ public final class ManifestParser {
             pointer + "/type",
             "unknown experiment type '"
                 + type
-                + "'; valid types: "
+                + "'"
+                + Suggestions.didYouMean(type, knownTypes)
+                + "; valid types: "
                 + String.join(", ", knownTypes));
       }
       long seed = 0;
@@ -225,7 +228,10 @@ public final class ManifestParser {
       } else if (written.containsKey(base)) {
         merged = own.over(resolve(base, written, bases, resolved, chain, problems));
       } else if (!Manifest.BUILTIN_PROFILES.contains(base)) {
-        problems.add(pointer, "no profile named '" + base + "'");
+        Set<String> names = new java.util.TreeSet<>(written.keySet());
+        names.addAll(Manifest.BUILTIN_PROFILES);
+        problems.add(
+            pointer, "no profile named '" + base + "'" + Suggestions.didYouMean(base, names));
       }
       chain.remove(name);
     }
@@ -264,13 +270,17 @@ public final class ManifestParser {
               profile.pointer() + "/types/" + type,
               "unknown experiment type '"
                   + type
-                  + "'; valid types: "
+                  + "'"
+                  + Suggestions.didYouMean(type, knownTypes)
+                  + "; valid types: "
                   + String.join(", ", knownTypes));
         }
       }
       for (String id : profile.byId().keySet()) {
         if (!ids.contains(id)) {
-          problems.add(profile.pointer() + "/ids/" + id, "no experiment has id '" + id + "'");
+          problems.add(
+              profile.pointer() + "/ids/" + id,
+              "no experiment has id '" + id + "'" + Suggestions.didYouMean(id, ids));
         }
       }
     }
@@ -285,7 +295,10 @@ public final class ManifestParser {
         if (!byId.containsKey(dep)) {
           problems.add(
               e.pointer() + "/depends_on/" + i,
-              "depends on '" + dep + "', which no experiment in this manifest defines");
+              "depends on '"
+                  + dep
+                  + "', which no experiment in this manifest defines"
+                  + Suggestions.didYouMean(dep, byId.keySet()));
         }
       }
     }
@@ -336,7 +349,12 @@ public final class ManifestParser {
       if (!allowed.contains(key)) {
         problems.add(
             pointer + "/" + key,
-            "unknown key '" + key + "'; expected one of " + String.join(", ", sorted(allowed)));
+            "unknown key '"
+                + key
+                + "'"
+                + Suggestions.didYouMean(key, allowed)
+                + "; expected one of "
+                + String.join(", ", sorted(allowed)));
       }
     }
   }

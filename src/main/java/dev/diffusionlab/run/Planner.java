@@ -9,15 +9,20 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
+import dev.diffusionlab.experiments.Param;
+import dev.diffusionlab.experiments.ParamDocs;
 import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import dev.diffusionlab.manifest.ExperimentSpec;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestException;
+import dev.diffusionlab.manifest.ManifestParser;
 import dev.diffusionlab.manifest.ManifestProblem;
 import dev.diffusionlab.manifest.Profile;
 import dev.diffusionlab.util.Hashing;
 import dev.diffusionlab.util.Json;
 import dev.diffusionlab.util.ProjectPaths;
+import dev.diffusionlab.util.Suggestions;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,11 +84,11 @@ public final class Planner {
     Map<String, PlannedExperiment> planned = new LinkedHashMap<>();
     for (ExperimentSpec spec : dependencyOrder(manifest.experiments())) {
       ExperimentType<?> type = types.find(spec.type()).orElseThrow();
-      if (!planned.keySet().containsAll(spec.dependsOn())) {
-        continue; // a dependency's params are wrong; that problem is already reported
-      }
       try {
-        planned.put(spec.id(), bind(manifest, spec, type, profile, planned));
+        PlannedExperiment e = bind(manifest, spec, type, profile, planned);
+        if (e != null) {
+          planned.put(spec.id(), e);
+        }
       } catch (ManifestException e) {
         problems.addAll(e.problems());
       }
@@ -119,6 +124,7 @@ public final class Planner {
     order.add(spec);
   }
 
+  /** The experiment bound and keyed; null when its params are fine but a dependency's are not. */
   private <P extends Record> PlannedExperiment bind(
       Manifest manifest,
       ExperimentSpec spec,
@@ -136,6 +142,11 @@ public final class Planner {
     if (byId != null) {
       layer(merged, origin, byId, profile.pointer() + "/ids/" + spec.id());
     }
+    ParamProblems problems = new ParamProblems(manifest, spec, origin);
+    checkEachParam(merged, type, problems);
+    if (!problems.isEmpty()) {
+      throw problems.exception();
+    }
     P params;
     JsonNode canonical;
     Map<String, String> inputs;
@@ -147,7 +158,8 @@ public final class Planner {
       type.externalInputs(params)
           .forEach((name, path) -> inputs.putAll(externalHashes.hashes("external:" + name, path)));
     } catch (JsonMappingException e) {
-      throw bindingProblem(manifest, spec, type, origin, e);
+      problems.add(fieldPath(e).replaceFirst("^\\.", ""), describe(e, null));
+      throw problems.exception();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new ManifestException(
           new ManifestProblem(
@@ -155,19 +167,17 @@ public final class Planner {
               "experiment '" + spec.id() + "' params",
               firstLine(e.getOriginalMessage())));
     } catch (InvalidParamsException e) {
-      String top = e.field().split("[.\\[]", 2)[0];
-      String pointer = origin.getOrDefault(top, spec.pointer() + "/params");
-      throw new ManifestException(
-          new ManifestProblem(
-              manifest.source().locate(pointer),
-              "experiment '" + spec.id() + "' params." + e.field(),
-              e.getMessage()));
+      problems.add(e.field(), e.getMessage());
+      throw problems.exception();
     } catch (IllegalArgumentException e) {
       throw new ManifestException(
           new ManifestProblem(
               manifest.source().locate(spec.pointer() + "/params"),
               "experiment '" + spec.id() + "' params",
               e.getMessage()));
+    }
+    if (!planned.keySet().containsAll(spec.dependsOn())) {
+      return null; // checked, but a dependency's params are wrong: it has no key to build on
     }
     Map<String, String> dependencyKeys =
         spec.dependsOn().stream()
@@ -176,6 +186,159 @@ public final class Planner {
         CacheKey.of(
             type.name(), type.codeVersion(), canonical, spec.seed(), inputs, dependencyKeys);
     return new PlannedExperiment(spec, type, params, canonical, key);
+  }
+
+  /**
+   * Checks every parameter on its own, so that all problems of an experiment are reported at once:
+   * unknown names, values of the wrong type, numbers outside the {@link Param} range and content
+   * files that leave {@code content/} or do not exist.
+   */
+  private void checkEachParam(ObjectNode merged, ExperimentType<?> type, ParamProblems problems) {
+    Map<String, RecordComponent> components = ParamDocs.componentsByName(type.paramsType());
+    for (Iterator<String> it = merged.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!components.containsKey(name)) {
+        problems.add(
+            name,
+            "unknown parameter '"
+                + name
+                + "' for type "
+                + type.name()
+                + Suggestions.didYouMean(name, components.keySet())
+                + "; known parameters: "
+                + String.join(", ", components.keySet().stream().sorted().toList()));
+      }
+    }
+    for (Map.Entry<String, RecordComponent> c : components.entrySet()) {
+      String name = c.getKey();
+      JsonNode node = merged.get(name);
+      if (node == null || node.isNull()) {
+        problems.add(name, "a value is required");
+        continue;
+      }
+      Object value;
+      try {
+        value = binder.convertValue(node, binder.constructType(c.getValue().getGenericType()));
+      } catch (IllegalArgumentException e) {
+        String field = name;
+        String message = e.getMessage();
+        if (e.getCause() instanceof JsonMappingException mapping) {
+          field = name + fieldPath(mapping);
+          message = describe(mapping, node.at(pointerOf(mapping)));
+        }
+        problems.add(field, firstLine(message));
+        continue;
+      }
+      Param doc = c.getValue().getAnnotation(Param.class);
+      if (doc != null) {
+        checkRange(name, value, doc, problems);
+        if (doc.contentFile()) {
+          checkContentFiles(name, value, problems);
+        }
+      }
+    }
+  }
+
+  private static void checkRange(String field, Object value, Param doc, ParamProblems problems) {
+    if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        checkRange(field + "[" + i + "]", list.get(i), doc, problems);
+      }
+    } else if (value instanceof Number number) {
+      double x = number.doubleValue();
+      if (Double.isNaN(x) || x < doc.min() || x > doc.max()) {
+        problems.add(field, "expected " + ParamDocs.range(doc) + ", got " + number);
+      }
+    }
+  }
+
+  private void checkContentFiles(String field, Object value, ParamProblems problems) {
+    if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        checkContentFiles(field + "[" + i + "]", list.get(i), problems);
+      }
+    } else if (value instanceof String path) {
+      contentFileProblem(path).ifPresent(problem -> problems.add(field, problem));
+    }
+  }
+
+  /** Why a path does not name a file under {@code content/}, if it does not. */
+  private java.util.Optional<String> contentFileProblem(String path) {
+    Path file;
+    try {
+      file = contentDir.resolve(path).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      return java.util.Optional.of("'" + path + "' is not a valid path");
+    }
+    if (!file.startsWith(contentDir)) {
+      return java.util.Optional.of("'" + path + "' is outside the content folder " + contentDir);
+    }
+    if (!Files.isRegularFile(file)) {
+      return java.util.Optional.of("file '" + path + "' not found in " + contentDir);
+    }
+    try {
+      if (!file.toRealPath().startsWith(contentDir.toRealPath())) {
+        return java.util.Optional.of(
+            "'" + path + "' is a link that leaves the content folder " + contentDir);
+      }
+    } catch (java.io.IOException e) {
+      return java.util.Optional.of("cannot read '" + path + "': " + e.getMessage());
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static String fieldPath(JsonMappingException e) {
+    StringBuilder field = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        field.append('.').append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        field.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return field.toString();
+  }
+
+  private static String pointerOf(JsonMappingException e) {
+    StringBuilder pointer = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      pointer
+          .append('/')
+          .append(ref.getFieldName() != null ? ref.getFieldName() : "" + ref.getIndex());
+    }
+    return pointer.toString();
+  }
+
+  /** Collects the parameter problems of one experiment, each located where its value is set. */
+  private static final class ParamProblems {
+    private final Manifest manifest;
+    private final ExperimentSpec spec;
+    private final Map<String, String> origin;
+    private final List<ManifestProblem> list = new ArrayList<>();
+
+    ParamProblems(Manifest manifest, ExperimentSpec spec, Map<String, String> origin) {
+      this.manifest = manifest;
+      this.spec = spec;
+      this.origin = origin;
+    }
+
+    void add(String field, String message) {
+      String top = field.split("[.\\[]", 2)[0];
+      String pointer = origin.getOrDefault(top, spec.pointer() + "/params");
+      list.add(
+          new ManifestProblem(
+              manifest.source().locate(pointer),
+              "experiment '" + spec.id() + "' params." + field,
+              message));
+    }
+
+    boolean isEmpty() {
+      return list.isEmpty();
+    }
+
+    ManifestException exception() {
+      return new ManifestException(list);
+    }
   }
 
   private static void layer(
@@ -187,47 +350,29 @@ public final class Planner {
     }
   }
 
-  private static ManifestException bindingProblem(
-      Manifest manifest,
-      ExperimentSpec spec,
-      ExperimentType<?> type,
-      Map<String, String> origin,
-      JsonMappingException e) {
-    StringBuilder field = new StringBuilder();
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        field.append(field.length() == 0 ? "" : ".").append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        field.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    String message;
+  /** A binding failure in the user's words: what was expected, what was found. */
+  private static String describe(JsonMappingException e, JsonNode found) {
     if (e instanceof UnrecognizedPropertyException unknown) {
-      field = new StringBuilder(unknown.getPropertyName());
-      message =
-          "unknown parameter '"
-              + unknown.getPropertyName()
-              + "' for type "
-              + type.name()
-              + "; known parameters: "
-              + unknown.getKnownPropertyIds().stream()
-                  .map(Object::toString)
-                  .sorted()
-                  .collect(Collectors.joining(", "));
-    } else if (e instanceof InvalidNullException) {
-      message = "a value is required";
-    } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-      message =
-          "expected " + describeType(mismatch.getTargetType()) + ": " + e.getOriginalMessage();
-    } else {
-      message = e.getOriginalMessage();
+      List<String> known =
+          unknown.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
+      return "unknown key '"
+          + unknown.getPropertyName()
+          + "'"
+          + Suggestions.didYouMean(unknown.getPropertyName(), known)
+          + "; expected "
+          + String.join(", ", known);
     }
-    String top = field.toString().split("[.\\[]", 2)[0];
-    String pointer = origin.getOrDefault(top, spec.pointer() + "/params");
-    String fieldName =
-        "experiment '" + spec.id() + "' params" + (field.length() > 0 ? "." + field : "");
-    return new ManifestException(
-        new ManifestProblem(manifest.source().locate(pointer), fieldName, firstLine(message)));
+    if (e instanceof InvalidNullException) {
+      return "a value is required";
+    }
+    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      return "expected "
+          + describeType(mismatch.getTargetType())
+          + (found == null || found.isMissingNode()
+              ? ": " + firstLine(e.getOriginalMessage())
+              : ", got " + ManifestParser.describe(found));
+    }
+    return firstLine(e.getOriginalMessage());
   }
 
   private static String describeType(Class<?> type) {

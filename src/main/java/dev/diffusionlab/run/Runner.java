@@ -142,11 +142,8 @@ public final class Runner {
             state.condition() == EntryState.Condition.RENDERABLE
                 ? "cached (" + state.reason() + ")"
                 : "cached";
-        console.log(String.format(Locale.ROOT, "%-28s %-22s %s", e.id(), e.type().name(), detail));
         results.add(new ExperimentResult(e.id(), Outcome.CACHED, detail, state.entry(), 0));
       } else {
-        console.log(
-            String.format(Locale.ROOT, "%-28s %-22s to run: %s", e.id(), e.type().name(), reason));
         results.add(new ExperimentResult(e.id(), Outcome.WOULD_RUN, reason, state.entry(), 0));
       }
     }
@@ -204,6 +201,10 @@ public final class Runner {
       if (result.entry().isPresent()) {
         finished.put(e.id(), result.entry().get());
       } else if (result.outcome() == Outcome.UNAVAILABLE) {
+        // Several experiments often miss the same thing (DeepFloyd's weights): say it once.
+        boolean first = !unavailable.containsValue(result.detail());
+        console.log(
+            "  " + e.id() + ": not available" + (first ? ": " + result.detail() : " (as above)"));
         unavailable.put(e.id(), result.detail());
       } else {
         broken.add(e.id());
@@ -240,7 +241,6 @@ public final class Runner {
       return new ExperimentResult(e.id(), Outcome.RAN, "ran", Optional.of(entry), seconds);
     } catch (ResourceUnavailableException absent) {
       cleanUpAfterFailure(e, work);
-      console.log("  " + e.id() + ": not available: " + absent.getMessage());
       return new ExperimentResult(
           e.id(), Outcome.UNAVAILABLE, absent.getMessage(), Optional.empty(), 0);
     } catch (Exception | LinkageError | OutOfMemoryError | StackOverflowError failure) {

@@ -125,7 +125,7 @@ class EndToEndTest {
         run("build", "--project", project.toString(), "--dry-run", "--profile", "course");
     assertEquals(0, dry.code(), dry.err());
     assertTrue(
-        dry.out().contains("forward") && dry.out().contains("to run: stale: params.size 16 → 64"),
+        dry.out().contains("forward  forward-process  to run  stale: params.size 16 → 64"),
         dry.out());
   }
 
@@ -142,24 +142,29 @@ class EndToEndTest {
   }
 
   @Test
-  void badPageReferenceExitsWithTwoAndKeepsResults() {
+  void badPageReferenceExitsWithTwoBeforeAnythingRuns() {
     TestProjects.write(project.resolve("content/results.md"), "![x](exp:forward/nothing.png)\n");
     CommandRun run = run("--project", project.toString());
     assertEquals(2, run.code());
     assertTrue(
         run.err().contains("results.md:1: experiment 'forward' has no output 'nothing.png'"),
         run.err());
-    CommandRun again = run("--project", project.toString(), "--dry-run");
-    assertTrue(again.out().contains("2 cached"), "experiments were kept: " + again.out());
+    assertFalse(Files.exists(project.resolve("results")), "nothing ran");
   }
 
   @Test
-  void refusesToOverwriteAForeignFolder() {
+  void refusesAForeignOutputFolderBeforeAnythingRuns() {
     Path foreign = TestProjects.write(project.resolve("mine/notes.txt"), "keep me").getParent();
     CommandRun run = run("--project", project.toString(), "--out", foreign.toString());
-    assertEquals(1, run.code());
-    assertTrue(run.err().contains("not made by diffusion-lab"), run.err());
+    assertEquals(2, run.code());
+    assertTrue(
+        run.err().contains("--out " + foreign.toAbsolutePath() + " is not empty and was not made"),
+        run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
     assertTrue(Files.exists(foreign.resolve("notes.txt")));
+    assertFalse(Files.exists(project.resolve("results")), "nothing ran");
+    CommandRun dry = run("--project", project.toString(), "--out", foreign.toString(), "--dry-run");
+    assertEquals(2, dry.code(), "a dry run checks the output folder too");
   }
 
   @Test

@@ -72,7 +72,7 @@ class HostileProjectTest {
     CommandRun run = build();
     assertEquals(2, run.code(), run.out() + run.err());
     assertTrue(run.err().contains("params.image"), run.err());
-    assertTrue(run.err().contains("leads out of"), run.err());
+    assertTrue(run.err().contains("link that leaves the content folder"), run.err());
     assertFalse(Files.exists(project.resolve("results/forward")), "nothing ran");
   }
 

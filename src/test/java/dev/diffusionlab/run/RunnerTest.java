@@ -73,6 +73,14 @@ class RunnerTest {
         .outcome();
   }
 
+  private static String detail(BuildReport report, String id) {
+    return report.results().stream()
+        .filter(r -> r.id().equals(id))
+        .findFirst()
+        .orElseThrow()
+        .detail();
+  }
+
   private String text(BuildReport report, String id) throws IOException {
     return Files.readString(report.entries().get(id).dir().resolve("out.txt"));
   }
@@ -264,9 +272,8 @@ class RunnerTest {
     String changed = CHAIN.replace("{text: a}", "{text: z}");
     BuildReport report = runner().build(plan(changed), new BuildOptions(Set.of(), Set.of(), true));
     assertEquals(1, types.runs("up"));
-    String out = console.toString();
-    assertTrue(out.contains("stale: params.text \"a\" → \"z\""), out);
-    assertTrue(out.contains("stale: dependency up changed"), out);
+    assertEquals("stale: params.text \"a\" → \"z\"", detail(report, "up"));
+    assertEquals("stale: dependency up changed", detail(report, "down"));
     assertEquals(Outcome.CACHED, outcome(report, "side"));
     assertEquals(2, report.count(Outcome.WOULD_RUN));
   }

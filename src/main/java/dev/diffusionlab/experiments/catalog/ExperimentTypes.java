@@ -32,6 +32,11 @@ public final class ExperimentTypes {
     return Optional.ofNullable(byName.get(name));
   }
 
+  /** Every type, in the order they were listed. */
+  public List<ExperimentType<?>> all() {
+    return List.copyOf(byName.values());
+  }
+
   /** The names of all types, for error messages. */
   public List<String> names() {
     return List.copyOf(byName.keySet());

@@ -11,10 +11,12 @@ import dev.diffusionlab.diffusion.pipelines.Trajectory;
 import dev.diffusionlab.diffusion.pipelines.View;
 import dev.diffusionlab.diffusion.pipelines.Views;
 import dev.diffusionlab.diffusion.pipelines.VisualAnagram;
+import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A1.8 visual anagrams: one image that shows a different prompt through each view (flip, rotation,
@@ -34,21 +37,33 @@ public final class AnagramExperiment implements ExperimentType<AnagramExperiment
   /** One anagram: prompt i is seen through view i. */
   public record Anagram(List<String> prompts, List<String> views) {}
 
-  /**
-   * @param anagrams the anagrams to make
-   * @param samples candidates per anagram (different seeds); all are shown
-   * @param classifier id of a classifier-train experiment, or ""
-   */
+  /** The parameters; {@code types visual-anagram} lists them. */
   public record Params(
-      String backend,
-      String model,
-      String embeddings,
-      List<Anagram> anagrams,
-      int samples,
-      double guidance,
-      int stride,
-      String classifier,
-      boolean gif) {}
+      @Param("embedded (the project's own denoiser) or deepfloyd (DeepFloyd IF stage I)")
+          String backend,
+      @Param("the embedded training experiment's id, or a DeepFloyd model id or folder")
+          String model,
+      @Param("DeepFloyd's precomputed prompt embeddings file, relative to content/ or absolute")
+          String embeddings,
+      @Param("the anagrams to make") List<Anagram> anagrams,
+      @Param(value = "candidates per anagram (different seeds); all are shown", min = 1, max = 8)
+          int samples,
+      @Param(
+              value = "gamma of classifier-free guidance; 1 samples the conditional model alone",
+              min = 0)
+          double guidance,
+      @Param(
+              value = "timestep stride of the sampling loop, e.g. 30 for [990, 960, ..., 0]",
+              min = 1,
+              max = 999)
+          int stride,
+      @Param("id of a classifier-train experiment, or \"\"") String classifier,
+      @Param("whether to write an animation of the first anagram being sampled") boolean gif) {}
+
+  @Override
+  public String summary() {
+    return "A1.8: visual anagrams over named views";
+  }
 
   @Override
   public String name() {
@@ -69,6 +84,21 @@ public final class AnagramExperiment implements ExperimentType<AnagramExperiment
   public Map<String, Object> defaults() {
     return Backends.withDefaults(
         Map.of("samples", 2, "guidance", 7.0, "stride", 30, "classifier", "", "gif", true));
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    List<DeclaredOutput> outputs = new ArrayList<>();
+    outputs.add(new DeclaredOutput("anagrams.png", OutputKind.FIGURE, "each anagram in each view"));
+    if (!p.classifier().isEmpty()) {
+      outputs.add(
+          new DeclaredOutput("verdicts.csv", OutputKind.TABLE, "classifier verdict per view"));
+    }
+    if (p.gif()) {
+      outputs.add(
+          new DeclaredOutput("anagram.gif", OutputKind.FIGURE, "the first anagram being sampled"));
+    }
+    return outputs;
   }
 
   @Override
@@ -110,6 +140,11 @@ public final class AnagramExperiment implements ExperimentType<AnagramExperiment
   @Override
   public Map<String, Path> externalInputs(Params p) {
     return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
+  }
+
+  @Override
+  public Optional<String> unavailable(Params p, Path contentDir) {
+    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Opens the denoiser a part A experiment samples from, chosen in the manifest by {@code backend}:
@@ -151,6 +152,32 @@ final class Backends {
       inputs.put("embeddings", file);
     }
     return inputs;
+  }
+
+  /**
+   * Why DeepFloyd's weights or prompt embeddings are absent on this machine, if the backend is
+   * deepfloyd and they are; found without loading anything, so a dry run can say so.
+   */
+  static Optional<String> unavailable(
+      String backend, String model, String embeddings, Path contentDir) {
+    if (!backend.equals(DEEPFLOYD)) {
+      return Optional.empty();
+    }
+    Path folder = Path.of(model);
+    boolean isFolder = Files.isDirectory(folder);
+    String modelId = isFolder ? DeepFloydBackend.DEFAULT_MODEL : model;
+    // The same order as open(): the embeddings first, then the weights.
+    Path file = Path.of(embeddings);
+    Path resolved = file.isAbsolute() ? file : contentDir.resolve(file).normalize();
+    if (!Files.isRegularFile(resolved)) {
+      return Optional.of(WeightsUnavailableException.embeddings(modelId, file).getMessage());
+    }
+    try {
+      IfModelLocator.system().unetFolder(modelId, isFolder ? folder : null);
+    } catch (WeightsUnavailableException absent) {
+      return Optional.of(absent.getMessage());
+    }
+    return Optional.empty();
   }
 
   private static Path resolveEmbeddings(String embeddings, ExperimentContext ctx, String modelId) {

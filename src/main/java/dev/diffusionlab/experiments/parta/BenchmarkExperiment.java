@@ -1,9 +1,11 @@
 package dev.diffusionlab.experiments.parta;
 
 import dev.diffusionlab.benchmarks.EmbeddedDenoiserBenchmark;
+import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.util.Machine;
 import java.util.ArrayList;
@@ -17,10 +19,13 @@ import java.util.Map;
  */
 public final class BenchmarkExperiment implements ExperimentType<BenchmarkExperiment.Params> {
 
-  /**
-   * @param label a name for the run (change it to measure again)
-   */
-  public record Params(String label) {}
+  /** The parameters; {@code types benchmark-embedded} lists them. */
+  public record Params(@Param("a name for the run (change it to measure again)") String label) {}
+
+  @Override
+  public String summary() {
+    return "timings of the embedded denoiser";
+  }
 
   @Override
   public String name() {
@@ -40,6 +45,12 @@ public final class BenchmarkExperiment implements ExperimentType<BenchmarkExperi
   @Override
   public Map<String, Object> defaults() {
     return Map.of("label", "default");
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    return List.of(
+        new DeclaredOutput("timings.csv", OutputKind.TABLE, "embedded denoiser timings"));
   }
 
   @Override

@@ -1,10 +1,12 @@
 package dev.diffusionlab.experiments.parta;
 
 import ai.djl.ndarray.NDManager;
+import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.ClassifierTrainer;
 import dev.diffusionlab.nn.EmbeddedPrompts;
@@ -22,12 +24,17 @@ import java.util.Map;
 public final class ClassifierTraining implements ExperimentType<ClassifierTraining.Params> {
   static final String WEIGHTS = "classifier.params";
 
-  /**
-   * @param epochs passes over the 120,000 training images
-   * @param batchSize images per step
-   * @param learningRate Adam's first learning rate (decayed along a cosine to a tenth)
-   */
-  public record Params(int epochs, int batchSize, double learningRate) {}
+  /** The parameters; {@code types classifier-train} lists them. */
+  public record Params(
+      @Param(value = "passes over the 120,000 training images", min = 1) int epochs,
+      @Param(value = "images per step", min = 1) int batchSize,
+      @Param(value = "Adam's first learning rate (decayed along a cosine to a tenth)", min = 0)
+          double learningRate) {}
+
+  @Override
+  public String summary() {
+    return "trains the classifier that scores part A samples (MNIST + Fashion-MNIST)";
+  }
 
   @Override
   public String name() {
@@ -47,6 +54,13 @@ public final class ClassifierTraining implements ExperimentType<ClassifierTraini
   @Override
   public Map<String, Object> defaults() {
     return Map.of("epochs", 6, "batch_size", 128, "learning_rate", 2e-3);
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    return List.of(
+        new DeclaredOutput(WEIGHTS, OutputKind.SHIPPED_CHECKPOINT, "classifier weights"),
+        new DeclaredOutput("accuracy.csv", OutputKind.TABLE, "test accuracy per class"));
   }
 
   @Override

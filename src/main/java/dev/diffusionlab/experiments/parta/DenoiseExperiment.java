@@ -13,10 +13,12 @@ import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.diffusion.pipelines.StepHook;
 import dev.diffusionlab.diffusion.pipelines.Trajectory;
+import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.CsvTable;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A1.3 one-step denoising at several t, and A1.4 iterative denoising over strided timesteps from
@@ -33,28 +36,31 @@ import java.util.Map;
  */
 public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment.Params> {
 
-  /**
-   * @param image the test image (content/), resized and converted to the model's input
-   * @param timesteps A1.3's t values
-   * @param prompt the prompt the denoiser is conditioned on
-   * @param stride A1.4's timestep stride (30: [990, 960, ..., 0])
-   * @param iStart A1.4's starting index into the strided timesteps
-   * @param showEvery A1.4 shows every n-th step
-   * @param blurKernel the classical baseline's kernel size
-   * @param blurSigma the classical baseline's sigma
-   */
+  /** The parameters; {@code types denoise} lists them. */
   public record Params(
-      String backend,
-      String model,
-      String embeddings,
-      String image,
-      List<Integer> timesteps,
-      String prompt,
-      int stride,
-      int iStart,
-      int showEvery,
-      int blurKernel,
-      double blurSigma) {}
+      @Param("embedded (the project's own denoiser) or deepfloyd (DeepFloyd IF stage I)")
+          String backend,
+      @Param("the embedded training experiment's id, or a DeepFloyd model id or folder")
+          String model,
+      @Param("DeepFloyd's precomputed prompt embeddings file, relative to content/ or absolute")
+          String embeddings,
+      @Param(
+              value = "the test image (content/), resized and converted to the model's input",
+              contentFile = true)
+          String image,
+      @Param(value = "A1.3's t values", min = 0, max = 999) List<Integer> timesteps,
+      @Param("the prompt the denoiser is conditioned on") String prompt,
+      @Param(value = "A1.4's timestep stride (30: [990, 960, ..., 0])", min = 1, max = 999)
+          int stride,
+      @Param(value = "A1.4's starting index into the strided timesteps", min = 0) int iStart,
+      @Param(value = "A1.4 shows every n-th step", min = 1) int showEvery,
+      @Param(value = "the classical baseline's kernel size", min = 1) int blurKernel,
+      @Param(value = "the classical baseline's sigma", min = 0) double blurSigma) {}
+
+  @Override
+  public String summary() {
+    return "A1.3, A1.4: one-step and iterative denoising of a test image, by PSNR";
+  }
 
   @Override
   public String name() {
@@ -94,6 +100,16 @@ public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment
   }
 
   @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    return List.of(
+        new DeclaredOutput("onestep.png", OutputKind.FIGURE, "one-step denoising"),
+        new DeclaredOutput("onestep.csv", OutputKind.TABLE, "one-step PSNR"),
+        new DeclaredOutput("iterative.png", OutputKind.FIGURE, "every n-th step"),
+        new DeclaredOutput("compare.png", OutputKind.FIGURE, "iterative vs one-step vs blur"),
+        new DeclaredOutput("psnr.csv", OutputKind.TABLE, "PSNR of each method"));
+  }
+
+  @Override
   public void validate(Params p) {
     Backends.validate(p.backend(), List.of(p.prompt()), "prompt");
     for (int i = 0; i < p.timesteps().size(); i++) {
@@ -124,6 +140,11 @@ public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment
   @Override
   public Map<String, Path> externalInputs(Params p) {
     return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
+  }
+
+  @Override
+  public Optional<String> unavailable(Params p, Path contentDir) {
+    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override

@@ -1,10 +1,12 @@
 package dev.diffusionlab.experiments.parta;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedDenoiser;
 import dev.diffusionlab.nn.EmbeddedDenoiserTrainer;
@@ -29,29 +31,30 @@ public final class EmbeddedDenoiserTraining
   static final String WEIGHTS = "denoiser.params";
   static final String CONFIG = "model.json";
 
-  /**
-   * @param perClass images of each class used (0: all 6000)
-   * @param channels base width of the UNet
-   * @param embedDim width of the time/prompt embedding
-   * @param groups group-norm groups
-   * @param epochs passes over the data
-   * @param batchSize images per step
-   * @param learningRate peak learning rate (warm-up, then cosine decay)
-   * @param emaDecay decay of the averaged weights used for sampling
-   * @param dropProbability chance an image's prompt becomes "" (classifier-free guidance)
-   * @param genericProbability chance an image's prompt becomes the generic prompt
-   */
+  /** The parameters; {@code types embedded-denoiser-train} lists them. */
   public record Params(
-      int perClass,
-      int channels,
-      int embedDim,
-      int groups,
-      int epochs,
-      int batchSize,
-      double learningRate,
-      double emaDecay,
-      double dropProbability,
-      double genericProbability) {}
+      @Param(value = "images of each class used (0: all 6000)", min = 0) int perClass,
+      @Param(value = "base width of the UNet", min = 1) int channels,
+      @Param(value = "width of the time/prompt embedding", min = 1) int embedDim,
+      @Param(value = "group-norm groups", min = 1) int groups,
+      @Param(value = "passes over the data", min = 1) int epochs,
+      @Param(value = "images per step", min = 1) int batchSize,
+      @Param(value = "peak learning rate (warm-up, then cosine decay)", min = 0)
+          double learningRate,
+      @Param(value = "decay of the averaged weights used for sampling", min = 0, max = 1)
+          double emaDecay,
+      @Param(
+              value = "chance an image's prompt becomes \"\" (classifier-free guidance)",
+              min = 0,
+              max = 1)
+          double dropProbability,
+      @Param(value = "chance an image's prompt becomes the generic prompt", min = 0, max = 1)
+          double genericProbability) {}
+
+  @Override
+  public String summary() {
+    return "trains the embedded text-to-image denoiser (MNIST + Fashion-MNIST)";
+  }
 
   @Override
   public String name() {
@@ -92,6 +95,16 @@ public final class EmbeddedDenoiserTraining
         0.1,
         "generic_probability",
         0.1);
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    return List.of(
+        new DeclaredOutput(WEIGHTS, OutputKind.SHIPPED_CHECKPOINT, "averaged weights, fp16"),
+        new DeclaredOutput("steps.csv", OutputKind.DATA, "per step: loss, mse, vlb"),
+        new DeclaredOutput(CONFIG, OutputKind.DATA, "architecture"),
+        new DeclaredOutput("epochs.csv", OutputKind.TABLE, "loss per epoch"),
+        new DeclaredOutput("loss.png", OutputKind.CHART, "training loss"));
   }
 
   @Override

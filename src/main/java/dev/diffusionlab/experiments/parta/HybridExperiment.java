@@ -9,10 +9,12 @@ import dev.diffusionlab.diffusion.pipelines.GaussianLowPass;
 import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
 import dev.diffusionlab.diffusion.pipelines.HybridImage;
 import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A1.9 hybrid images (factorized diffusion): {@code eps = lowpass(eps_far) + highpass(eps_near)}.
@@ -32,15 +35,34 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
   /** One hybrid: {@code far} is seen from afar, {@code near} up close. */
   public record Hybrid(String far, String near) {}
 
+  /** The parameters; {@code types hybrid} lists them. */
   public record Params(
-      String backend,
-      String model,
-      String embeddings,
-      List<Hybrid> hybrids,
-      int samples,
-      double guidance,
-      int stride,
-      String classifier) {}
+      @Param("embedded (the project's own denoiser) or deepfloyd (DeepFloyd IF stage I)")
+          String backend,
+      @Param("the embedded training experiment's id, or a DeepFloyd model id or folder")
+          String model,
+      @Param("DeepFloyd's precomputed prompt embeddings file, relative to content/ or absolute")
+          String embeddings,
+      @Param("the hybrids to make: a prompt for the low and one for the high frequencies")
+          List<Hybrid> hybrids,
+      @Param(value = "candidates per hybrid (different seeds); all are shown", min = 1, max = 8)
+          int samples,
+      @Param(
+              value = "gamma of classifier-free guidance; 1 samples the conditional model alone",
+              min = 0)
+          double guidance,
+      @Param(
+              value = "timestep stride of the sampling loop, e.g. 30 for [990, 960, ..., 0]",
+              min = 1,
+              max = 999)
+          int stride,
+      @Param("id of a classifier-train experiment that scores the results, or \"\"")
+          String classifier) {}
+
+  @Override
+  public String summary() {
+    return "A1.9: factorized-diffusion hybrid images";
+  }
 
   @Override
   public String name() {
@@ -64,6 +86,16 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
   }
 
   @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    List<DeclaredOutput> outputs = new ArrayList<>();
+    outputs.add(new DeclaredOutput("hybrids.png", OutputKind.FIGURE, "hybrid images"));
+    if (!p.classifier().isEmpty()) {
+      outputs.add(new DeclaredOutput("verdicts.csv", OutputKind.TABLE, "classifier verdicts"));
+    }
+    return outputs;
+  }
+
+  @Override
   public void validate(Params p) {
     if (p.hybrids().isEmpty()) {
       throw new InvalidParamsException("hybrids", "expected at least one hybrid");
@@ -83,6 +115,11 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
   @Override
   public Map<String, Path> externalInputs(Params p) {
     return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
+  }
+
+  @Override
+  public Optional<String> unavailable(Params p, Path contentDir) {
+    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override

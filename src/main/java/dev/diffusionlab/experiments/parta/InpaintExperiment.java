@@ -11,10 +11,12 @@ import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
 import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.diffusion.pipelines.RePaint;
+import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,22 +36,34 @@ import java.util.regex.Pattern;
 public final class InpaintExperiment implements ExperimentType<InpaintExperiment.Params> {
   private static final Pattern BOX = Pattern.compile("box:([0-9.]+),([0-9.]+),([0-9.]+),([0-9.]+)");
 
-  /**
-   * @param images input images under content/
-   * @param masks one per image: a PNG under content/ (white = generate) or {@code box:x0,y0,x1,y1}
-   *     in fractions of the side
-   * @param samples results per image
-   */
+  /** The parameters; {@code types inpaint} lists them. */
   public record Params(
-      String backend,
-      String model,
-      String embeddings,
-      List<String> images,
-      List<String> masks,
-      String prompt,
-      double guidance,
-      int stride,
-      int samples) {}
+      @Param("embedded (the project's own denoiser) or deepfloyd (DeepFloyd IF stage I)")
+          String backend,
+      @Param("the embedded training experiment's id, or a DeepFloyd model id or folder")
+          String model,
+      @Param("DeepFloyd's precomputed prompt embeddings file, relative to content/ or absolute")
+          String embeddings,
+      @Param(value = "input images under content/", contentFile = true) List<String> images,
+      @Param(
+              "one per image: a PNG under content/ (white = generate) or box:x0,y0,x1,y1 in fractions of the side")
+          List<String> masks,
+      @Param("the text prompt that guides the sampling") String prompt,
+      @Param(
+              value = "gamma of classifier-free guidance; 1 samples the conditional model alone",
+              min = 0)
+          double guidance,
+      @Param(
+              value = "timestep stride of the sampling loop, e.g. 30 for [990, 960, ..., 0]",
+              min = 1,
+              max = 999)
+          int stride,
+      @Param(value = "results per image", min = 1, max = 16) int samples) {}
+
+  @Override
+  public String summary() {
+    return "A1.7.2: RePaint inpainting with PNG or box masks";
+  }
 
   @Override
   public String name() {
@@ -69,6 +84,12 @@ public final class InpaintExperiment implements ExperimentType<InpaintExperiment
   public Map<String, Object> defaults() {
     return Backends.withDefaults(
         Map.of("prompt", EmbeddedPrompts.GENERIC, "guidance", 7.0, "stride", 30, "samples", 2));
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    return List.of(
+        new DeclaredOutput("inpaint.png", OutputKind.FIGURE, "inpainting of every image"));
   }
 
   @Override
@@ -152,6 +173,11 @@ public final class InpaintExperiment implements ExperimentType<InpaintExperiment
   @Override
   public Map<String, Path> externalInputs(Params p) {
     return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
+  }
+
+  @Override
+  public Optional<String> unavailable(Params p, Path contentDir) {
+    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override

@@ -15,10 +15,12 @@ import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
 import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.diffusion.pipelines.Trajectory;
+import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
@@ -29,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Samples from pure noise (A0, A1.5, A1.6): for each prompt and each stride, {@code samples}
@@ -37,27 +40,32 @@ import java.util.Map;
  */
 public final class SampleExperiment implements ExperimentType<SampleExperiment.Params> {
 
-  /**
-   * @param backend embedded or deepfloyd
-   * @param model the embedded training experiment's id, or a DeepFloyd model id or folder
-   * @param embeddings DeepFloyd's precomputed prompt embeddings file
-   * @param prompts the prompts to sample
-   * @param samples images per prompt and stride
-   * @param strides timestep strides, e.g. [30] for [990, 960, ..., 0]; [50, 20] for 20 and 50 steps
-   * @param guidance gamma of classifier-free guidance; 1 samples the conditional model alone
-   * @param classifier id of a classifier-train experiment that scores the samples, or ""
-   * @param gif whether to write an animation of the first stride's trajectory
-   */
+  /** The parameters; {@code types sample} lists them. */
   public record Params(
-      String backend,
-      String model,
-      String embeddings,
-      List<String> prompts,
-      int samples,
-      List<Integer> strides,
-      double guidance,
-      String classifier,
-      boolean gif) {}
+      @Param("embedded or deepfloyd") String backend,
+      @Param("the embedded training experiment's id, or a DeepFloyd model id or folder")
+          String model,
+      @Param("DeepFloyd's precomputed prompt embeddings file") String embeddings,
+      @Param("the prompts to sample") List<String> prompts,
+      @Param(value = "images per prompt and stride", min = 1, max = 64) int samples,
+      @Param(
+              value =
+                  "timestep strides, e.g. [30] for [990, 960, ..., 0]; [50, 20] for 20 and 50 steps",
+              min = 1,
+              max = 999)
+          List<Integer> strides,
+      @Param(
+              value = "gamma of classifier-free guidance; 1 samples the conditional model alone",
+              min = 0)
+          double guidance,
+      @Param("id of a classifier-train experiment that scores the samples, or \"\"")
+          String classifier,
+      @Param("whether to write an animation of the first stride's trajectory") boolean gif) {}
+
+  @Override
+  public String summary() {
+    return "A0, A1.5, A1.6: samples from pure noise, any prompts, strides and guidance";
+  }
 
   @Override
   public String name() {
@@ -93,6 +101,24 @@ public final class SampleExperiment implements ExperimentType<SampleExperiment.P
   }
 
   @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    List<DeclaredOutput> outputs = new ArrayList<>();
+    outputs.add(
+        new DeclaredOutput(
+            "*-s*.png", OutputKind.FIGURE, "one PNG per sample, listed in index.json"));
+    outputs.add(new DeclaredOutput("samples.png", OutputKind.FIGURE, "samples"));
+    outputs.add(new DeclaredOutput("index.json", OutputKind.DATA, "the sample files"));
+    if (!p.classifier().isEmpty()) {
+      outputs.add(new DeclaredOutput("accuracy.csv", OutputKind.TABLE, "classifier verdicts"));
+    }
+    if (p.gif()) {
+      outputs.add(
+          new DeclaredOutput("trajectory.gif", OutputKind.FIGURE, "the sampling trajectory"));
+    }
+    return outputs;
+  }
+
+  @Override
   public void validate(Params p) {
     Backends.validate(p.backend(), p.prompts(), "prompts");
     if (p.prompts().isEmpty()) {
@@ -115,6 +141,11 @@ public final class SampleExperiment implements ExperimentType<SampleExperiment.P
   @Override
   public Map<String, Path> externalInputs(Params p) {
     return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
+  }
+
+  @Override
+  public Optional<String> unavailable(Params p, Path contentDir) {
+    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override

@@ -11,10 +11,12 @@ import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
 import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.diffusion.pipelines.StepHook;
+import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
+import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A1.7 SDEdit (and 1.7.1, 1.7.3): noise each image to {@code timesteps[i_start]} and denoise it
@@ -30,22 +33,25 @@ import java.util.Map;
  */
 public final class SdeditExperiment implements ExperimentType<SdeditExperiment.Params> {
 
-  /**
-   * @param images input images under content/
-   * @param iStarts indices into the strided timesteps where denoising starts
-   * @param prompt the prompt (the generic one for 1.7, a specific one for 1.7.3)
-   * @param guidance classifier-free guidance scale
-   * @param stride timestep stride
-   */
+  /** The parameters; {@code types sdedit} lists them. */
   public record Params(
-      String backend,
-      String model,
-      String embeddings,
-      List<String> images,
-      List<Integer> iStarts,
-      String prompt,
-      double guidance,
-      int stride) {}
+      @Param("embedded (the project's own denoiser) or deepfloyd (DeepFloyd IF stage I)")
+          String backend,
+      @Param("the embedded training experiment's id, or a DeepFloyd model id or folder")
+          String model,
+      @Param("DeepFloyd's precomputed prompt embeddings file, relative to content/ or absolute")
+          String embeddings,
+      @Param(value = "input images under content/", contentFile = true) List<String> images,
+      @Param(value = "indices into the strided timesteps where denoising starts", min = 0)
+          List<Integer> iStarts,
+      @Param("the prompt (the generic one for 1.7, a specific one for 1.7.3)") String prompt,
+      @Param(value = "classifier-free guidance scale", min = 0) double guidance,
+      @Param(value = "timestep stride", min = 1, max = 999) int stride) {}
+
+  @Override
+  public String summary() {
+    return "A1.7: SDEdit of images over several i_start";
+  }
 
   @Override
   public String name() {
@@ -74,6 +80,11 @@ public final class SdeditExperiment implements ExperimentType<SdeditExperiment.P
             7.0,
             "stride",
             30));
+  }
+
+  @Override
+  public List<DeclaredOutput> outputs(Params p) {
+    return List.of(new DeclaredOutput("sdedit.png", OutputKind.FIGURE, "SDEdit of every image"));
   }
 
   @Override
@@ -109,6 +120,11 @@ public final class SdeditExperiment implements ExperimentType<SdeditExperiment.P
   @Override
   public Map<String, Path> externalInputs(Params p) {
     return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
+  }
+
+  @Override
+  public Optional<String> unavailable(Params p, Path contentDir) {
+    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override

@@ -9,4 +9,9 @@ public final class RenderException extends RuntimeException {
   public RenderException(Path page, int line, String message) {
     super(page + (line > 0 ? ":" + line : "") + ": " + message);
   }
+
+  /** One or more problems, each already located as {@code page:line: message}. */
+  public RenderException(String located) {
+    super(located);
+  }
 }

@@ -115,6 +115,53 @@ public final class SiteBuilder {
     return written.stream().filter(p -> p.endsWith(".html")).sorted().toList();
   }
 
+  /**
+   * Checks every page's references against what the experiments have or declare, before anything
+   * runs.
+   *
+   * @return every problem found, each naming page and line; empty if there is none
+   */
+  public List<String> checkPages(MarkdownRenderer.OutputCatalog catalog) {
+    List<String> problems = new ArrayList<>();
+    List<PageSource> pages;
+    try {
+      pages = readPages();
+    } catch (RenderException e) {
+      return List.of(e.getMessage());
+    }
+    Set<String> slugs =
+        pages.stream().map(PageSource::slug).collect(Collectors.toCollection(HashSet::new));
+    slugs.add(EXPERIMENTS_SLUG);
+    MarkdownRenderer markdown = new MarkdownRenderer();
+    for (PageSource page : pages) {
+      problems.addAll(markdown.check(page, slugs, catalog));
+    }
+    return problems;
+  }
+
+  /**
+   * Why the site may not be written to {@code out}, if it may not: only a missing or empty folder
+   * or one made by diffusion-lab is ever cleared.
+   */
+  public static java.util.Optional<String> outputFolderProblem(Path out) {
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      return java.util.Optional.of(out + " is a file, not a folder");
+    }
+    if (Files.isDirectory(out) && !Files.exists(out.resolve(MARKER))) {
+      try (Stream<Path> children = Files.list(out)) {
+        if (children.findAny().isPresent()) {
+          return java.util.Optional.of(
+              out
+                  + " is not empty and was not made by diffusion-lab;"
+                  + " choose an empty or new folder with --out");
+        }
+      } catch (IOException e) {
+        return java.util.Optional.of("cannot read " + out + ": " + e.getMessage());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   private List<PageSource> readPages() {
     List<PageSource> pages = new ArrayList<>();
     try (Stream<Path> files = Files.list(contentDir)) {
@@ -198,6 +245,11 @@ public final class SiteBuilder {
    * with no symbolic link in it (the site writer never writes or deletes through a link).
    */
   private static void prepareOutput(Path out) {
+    outputFolderProblem(out)
+        .ifPresent(
+            problem -> {
+              throw new IllegalStateException(problem);
+            });
     try {
       if (Files.isSymbolicLink(out)) {
         throw new ProjectPaths.EscapeException(
