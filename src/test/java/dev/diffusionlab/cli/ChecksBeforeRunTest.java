@@ -54,11 +54,11 @@ class ChecksBeforeRunTest {
     TestProjects.write(project.resolve("content").resolve(name), markdown);
   }
 
-  private CliRun build(String... options) {
+  private CommandRun build(String... options) {
     List<String> args =
         new java.util.ArrayList<>(List.of("build", "--project", project.toString()));
     args.addAll(List.of(options));
-    return CliRun.of(args.toArray(String[]::new));
+    return CommandRun.of(args.toArray(String[]::new));
   }
 
   private void assertNothingRan() {
@@ -83,7 +83,7 @@ class ChecksBeforeRunTest {
             depends_on: [forward]
         """);
     for (String dry : List.of("--dry-run", "--profile=quick")) {
-      CliRun run = build(dry);
+      CommandRun run = build(dry);
       assertEquals(2, run.code(), run.out() + run.err());
       assertTrue(run.err().contains("the manifest has 5 problems"), run.err());
       assertTrue(run.err().contains("manifest.yaml:6:"), run.err());
@@ -109,7 +109,7 @@ class ChecksBeforeRunTest {
   @Test
   void aMissingOrEscapingContentFileIsBadInputEvenInADryRun() {
     manifest(MANIFEST.replace("images/cat.png", "images/dog.png"));
-    CliRun missing = build("--dry-run");
+    CommandRun missing = build("--dry-run");
     assertEquals(2, missing.code(), missing.out());
     assertTrue(
         missing.err().contains("manifest.yaml:5:")
@@ -118,7 +118,7 @@ class ChecksBeforeRunTest {
     assertFalse(missing.out().contains("to run"), missing.out());
 
     manifest(MANIFEST.replace("images/cat.png", "../../etc/passwd"));
-    CliRun outside = build();
+    CommandRun outside = build();
     assertEquals(2, outside.code());
     assertTrue(
         outside.err().contains("'../../etc/passwd' is outside the content folder"), outside.err());
@@ -145,7 +145,7 @@ class ChecksBeforeRunTest {
 
         [blurred]: exp:blurr/blur.png
         """);
-    CliRun run = build("--dry-run");
+    CommandRun run = build("--dry-run");
     assertEquals(2, run.code(), run.out() + run.err());
     String err = run.err();
     assertTrue(err.contains("4 problems found before anything ran"), err);
@@ -179,7 +179,7 @@ class ChecksBeforeRunTest {
         [psnr]: exp:blur/psnr.csv
         """);
     Path site = project.resolve("site");
-    CliRun run = build();
+    CommandRun run = build();
     assertEquals(0, run.code(), run.out() + run.err());
     Document html = Jsoup.parse(site.resolve("results.html").toFile(), "UTF-8");
     List<String> sources = html.select("img").eachAttr("src");
@@ -196,7 +196,7 @@ class ChecksBeforeRunTest {
 
   @Test
   void aBadProfileIsAnOptionErrorWithASuggestion() {
-    CliRun run = build("--profile", "quik");
+    CommandRun run = build("--profile", "quik");
     assertEquals(2, run.code());
     assertTrue(
         run.err().contains("error: --profile: unknown profile 'quik'; did you mean 'quick'?"),
@@ -208,12 +208,12 @@ class ChecksBeforeRunTest {
 
   @Test
   void unknownIdsTypesAndOptionsGetSuggestions() {
-    CliRun only = build("--only", "forwrd", "--dry-run");
+    CommandRun only = build("--only", "forwrd", "--dry-run");
     assertEquals(2, only.code());
     assertTrue(
         only.err().contains("--only: no experiment 'forwrd'; did you mean 'forward'?"), only.err());
 
-    CliRun option = build("--proflie", "quick");
+    CommandRun option = build("--proflie", "quick");
     assertEquals(2, option.code());
     assertTrue(option.err().contains("Unknown options: '--proflie'"), option.err());
     assertTrue(
@@ -221,7 +221,7 @@ class ChecksBeforeRunTest {
         "picocli's suggestion: " + option.err());
 
     manifest(MANIFEST.replace("type: blur-denoise", "type: blur-denoize"));
-    CliRun type = build("--dry-run");
+    CommandRun type = build("--dry-run");
     assertEquals(2, type.code());
     assertTrue(
         type.err().contains("unknown experiment type 'blur-denoize'; did you mean 'blur-denoise'?"),
@@ -233,7 +233,7 @@ class ChecksBeforeRunTest {
   void aFailedExperimentExitsWithOneAndTheSiteIsStillWritten() {
     // blur reads forward without depending on it: the run fails, the build goes on.
     manifest(MANIFEST.replace("    depends_on: [forward]\n", ""));
-    CliRun run = build();
+    CommandRun run = build();
     assertEquals(1, run.code(), run.out() + run.err());
     assertTrue(run.out().contains("1 ran, 1 failed"), run.out());
     assertTrue(Files.isRegularFile(project.resolve("site/index.html")));
@@ -251,7 +251,7 @@ class ChecksBeforeRunTest {
                 params: {backend: deepfloyd, model: DeepFloyd/IF-I-XL-v1.0, prompts: [a cat],
                          embeddings: deepfloyd/absent.pth}
             """);
-    CliRun run = build("--dry-run");
+    CommandRun run = build("--dry-run");
     assertEquals(0, run.code(), run.err());
     List<String> lines = run.out().lines().toList();
     assertEquals(4, lines.size(), run.out());
@@ -273,12 +273,12 @@ class ChecksBeforeRunTest {
 
   @Test
   void typesListsTheTypesAndOneTypesParamsAndOutputs() {
-    CliRun all = CliRun.of("types");
+    CommandRun all = CommandRun.of("types");
     assertEquals(0, all.code());
     for (String type : List.of("forward-process", "blur-denoise", "sample", "diffusion-unet")) {
       assertTrue(all.out().lines().anyMatch(l -> l.startsWith(type + " ")), all.out());
     }
-    CliRun one = CliRun.of("types", "forward-process");
+    CommandRun one = CommandRun.of("types", "forward-process");
     assertEquals(0, one.code(), one.err());
     assertTrue(
         one.out()
@@ -290,7 +290,7 @@ class ChecksBeforeRunTest {
         one.out().contains("  image                text             \"images/rocket.png\""),
         one.out());
     assertTrue(one.out().contains("  noisy-t750.png  figure  x_t at t = 750"), one.out());
-    CliRun typo = CliRun.of("types", "forward-proces");
+    CommandRun typo = CommandRun.of("types", "forward-proces");
     assertEquals(2, typo.code());
     assertTrue(typo.err().contains("did you mean 'forward-process'?"), typo.err());
   }

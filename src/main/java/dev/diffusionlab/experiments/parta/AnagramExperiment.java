@@ -13,7 +13,6 @@ import dev.diffusionlab.diffusion.pipelines.Views;
 import dev.diffusionlab.diffusion.pipelines.VisualAnagram;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
-import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
@@ -22,17 +21,15 @@ import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A1.8 visual anagrams: one image that shows a different prompt through each view (flip, rotation,
  * negation, skew, patch permutation), with the classifier's verdict in every view.
  */
-public final class AnagramExperiment implements ExperimentType<AnagramExperiment.Params> {
+public final class AnagramExperiment implements BackendType<AnagramExperiment.Params> {
 
   /** One anagram: prompt i is seen through view i. */
   public record Anagram(List<String> prompts, List<String> views) {}
@@ -58,7 +55,8 @@ public final class AnagramExperiment implements ExperimentType<AnagramExperiment
               max = 999)
           int stride,
       @Param("id of a classifier-train experiment, or \"\"") String classifier,
-      @Param("whether to write an animation of the first anagram being sampled") boolean gif) {}
+      @Param("whether to write an animation of the first anagram being sampled") boolean gif)
+      implements BackendType.BackendParams {}
 
   @Override
   public String summary() {
@@ -135,16 +133,6 @@ public final class AnagramExperiment implements ExperimentType<AnagramExperiment
     }
     ParamRange.require("guidance", p.guidance(), 0, 100, false);
     SdeditExperiment.checkStarts(List.of(0), p.stride());
-  }
-
-  @Override
-  public Map<String, Path> externalInputs(Params p) {
-    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
-  }
-
-  @Override
-  public Optional<String> unavailable(Params p, Path contentDir) {
-    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override

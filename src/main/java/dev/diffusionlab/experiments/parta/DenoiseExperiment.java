@@ -15,7 +15,6 @@ import dev.diffusionlab.diffusion.pipelines.StepHook;
 import dev.diffusionlab.diffusion.pipelines.Trajectory;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
-import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
@@ -24,17 +23,15 @@ import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A1.3 one-step denoising at several t, and A1.4 iterative denoising over strided timesteps from
  * {@code i_start}, compared with the one-step estimate and a Gaussian blur by PSNR.
  */
-public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment.Params> {
+public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Params> {
 
   /** The parameters; {@code types denoise} lists them. */
   public record Params(
@@ -55,7 +52,8 @@ public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment
       @Param(value = "A1.4's starting index into the strided timesteps", min = 0) int iStart,
       @Param(value = "A1.4 shows every n-th step", min = 1) int showEvery,
       @Param(value = "the classical baseline's kernel size", min = 1) int blurKernel,
-      @Param(value = "the classical baseline's sigma", min = 0) double blurSigma) {}
+      @Param(value = "the classical baseline's sigma", min = 0) double blurSigma)
+      implements BackendType.BackendParams {}
 
   @Override
   public String summary() {
@@ -135,16 +133,6 @@ public final class DenoiseExperiment implements ExperimentType<DenoiseExperiment
       throw new InvalidParamsException(
           "blur_kernel", "expected an odd kernel and a positive sigma");
     }
-  }
-
-  @Override
-  public Map<String, Path> externalInputs(Params p) {
-    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
-  }
-
-  @Override
-  public Optional<String> unavailable(Params p, Path contentDir) {
-    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override

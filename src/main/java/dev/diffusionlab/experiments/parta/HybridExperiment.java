@@ -11,7 +11,6 @@ import dev.diffusionlab.diffusion.pipelines.HybridImage;
 import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
-import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
@@ -19,18 +18,16 @@ import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A1.9 hybrid images (factorized diffusion): {@code eps = lowpass(eps_far) + highpass(eps_near)}.
  * From afar (low frequencies) the image shows the first prompt, up close the second. The filter
  * scales with the image: A1.9's kernel 33, sigma 2 at 64×64, i.e. sigma = 2 H / 64.
  */
-public final class HybridExperiment implements ExperimentType<HybridExperiment.Params> {
+public final class HybridExperiment implements BackendType<HybridExperiment.Params> {
 
   /** One hybrid: {@code far} is seen from afar, {@code near} up close. */
   public record Hybrid(String far, String near) {}
@@ -57,7 +54,8 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
               max = 999)
           int stride,
       @Param("id of a classifier-train experiment that scores the results, or \"\"")
-          String classifier) {}
+          String classifier)
+      implements BackendType.BackendParams {}
 
   @Override
   public String summary() {
@@ -110,16 +108,6 @@ public final class HybridExperiment implements ExperimentType<HybridExperiment.P
     }
     ParamRange.require("guidance", p.guidance(), 0, 100, false);
     SdeditExperiment.checkStarts(List.of(0), p.stride());
-  }
-
-  @Override
-  public Map<String, Path> externalInputs(Params p) {
-    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
-  }
-
-  @Override
-  public Optional<String> unavailable(Params p, Path contentDir) {
-    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override

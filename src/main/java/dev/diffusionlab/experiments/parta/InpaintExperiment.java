@@ -13,7 +13,6 @@ import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.diffusion.pipelines.RePaint;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
-import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
@@ -21,11 +20,9 @@ import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +30,7 @@ import java.util.regex.Pattern;
  * A1.7.2 inpainting (RePaint): sample from pure noise, and after every step put the known pixels
  * back, noised to the step's level: {@code x_t = m x_t + (1 - m) forward(x_orig, t)}.
  */
-public final class InpaintExperiment implements ExperimentType<InpaintExperiment.Params> {
+public final class InpaintExperiment implements BackendType<InpaintExperiment.Params> {
   private static final Pattern BOX = Pattern.compile("box:([0-9.]+),([0-9.]+),([0-9.]+),([0-9.]+)");
 
   /** The parameters; {@code types inpaint} lists them. */
@@ -58,7 +55,8 @@ public final class InpaintExperiment implements ExperimentType<InpaintExperiment
               min = 1,
               max = 999)
           int stride,
-      @Param(value = "results per image", min = 1, max = 16) int samples) {}
+      @Param(value = "results per image", min = 1, max = 16) int samples)
+      implements BackendType.BackendParams {}
 
   @Override
   public String summary() {
@@ -168,16 +166,6 @@ public final class InpaintExperiment implements ExperimentType<InpaintExperiment
       mask[k] = grey[k] > 0.5f ? 1f : 0f;
     }
     return mask;
-  }
-
-  @Override
-  public Map<String, Path> externalInputs(Params p) {
-    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
-  }
-
-  @Override
-  public Optional<String> unavailable(Params p, Path contentDir) {
-    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override

@@ -17,7 +17,6 @@ import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.diffusion.pipelines.Trajectory;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
-import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
@@ -27,18 +26,16 @@ import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Samples from pure noise (A0, A1.5, A1.6): for each prompt and each stride, {@code samples}
  * images, with classifier-free guidance when {@code guidance} differs from 1. Optionally scores the
  * samples with the project's classifier.
  */
-public final class SampleExperiment implements ExperimentType<SampleExperiment.Params> {
+public final class SampleExperiment implements BackendType<SampleExperiment.Params> {
 
   /** The parameters; {@code types sample} lists them. */
   public record Params(
@@ -60,7 +57,8 @@ public final class SampleExperiment implements ExperimentType<SampleExperiment.P
           double guidance,
       @Param("id of a classifier-train experiment that scores the samples, or \"\"")
           String classifier,
-      @Param("whether to write an animation of the first stride's trajectory") boolean gif) {}
+      @Param("whether to write an animation of the first stride's trajectory") boolean gif)
+      implements BackendType.BackendParams {}
 
   @Override
   public String summary() {
@@ -136,16 +134,6 @@ public final class SampleExperiment implements ExperimentType<SampleExperiment.P
       }
     }
     ParamRange.require("guidance", p.guidance(), 0, 100, false);
-  }
-
-  @Override
-  public Map<String, Path> externalInputs(Params p) {
-    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
-  }
-
-  @Override
-  public Optional<String> unavailable(Params p, Path contentDir) {
-    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override

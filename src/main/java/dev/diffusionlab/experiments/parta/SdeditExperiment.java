@@ -13,7 +13,6 @@ import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.diffusion.pipelines.StepHook;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
-import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
@@ -21,17 +20,15 @@ import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A1.7 SDEdit (and 1.7.1, 1.7.3): noise each image to {@code timesteps[i_start]} and denoise it
  * with classifier-free guidance, for several i_start; small i_start changes the image most.
  */
-public final class SdeditExperiment implements ExperimentType<SdeditExperiment.Params> {
+public final class SdeditExperiment implements BackendType<SdeditExperiment.Params> {
 
   /** The parameters; {@code types sdedit} lists them. */
   public record Params(
@@ -46,7 +43,8 @@ public final class SdeditExperiment implements ExperimentType<SdeditExperiment.P
           List<Integer> iStarts,
       @Param("the prompt (the generic one for 1.7, a specific one for 1.7.3)") String prompt,
       @Param(value = "classifier-free guidance scale", min = 0) double guidance,
-      @Param(value = "timestep stride", min = 1, max = 999) int stride) {}
+      @Param(value = "timestep stride", min = 1, max = 999) int stride)
+      implements BackendType.BackendParams {}
 
   @Override
   public String summary() {
@@ -115,16 +113,6 @@ public final class SdeditExperiment implements ExperimentType<SdeditExperiment.P
                 + "]");
       }
     }
-  }
-
-  @Override
-  public Map<String, Path> externalInputs(Params p) {
-    return Backends.externalInputs(p.backend(), p.model(), p.embeddings());
-  }
-
-  @Override
-  public Optional<String> unavailable(Params p, Path contentDir) {
-    return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }
 
   @Override
