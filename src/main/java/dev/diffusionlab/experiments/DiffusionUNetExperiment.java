@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.TreeSet;
 
@@ -150,7 +151,9 @@ public final class DiffusionUNetExperiment
                 individualName(p, i), OutputKind.FIGURE, "one sample after the last epoch"));
       }
       outputs.add(new DeclaredOutput("index.json", OutputKind.DATA, "the individual samples"));
-      outputs.add(new DeclaredOutput("sampling.gif", OutputKind.FIGURE, "sampling animation"));
+      if (p.gifFrames() > 0) {
+        outputs.add(new DeclaredOutput("sampling.gif", OutputKind.FIGURE, "sampling animation"));
+      }
     }
     return outputs;
   }
@@ -304,7 +307,7 @@ public final class DiffusionUNetExperiment
               new Shape(n, 1, SIZE, SIZE),
               new Random(ctx.seed() + 7),
               (step, current) -> {
-                if (last && (step % every == 0 || step == sampler.steps())) {
+                if (last && p.gifFrames() > 0 && (step % every == 0 || step == sampler.steps())) {
                   frames.add(gridImage(p, current.toFloatArray(), "step " + step));
                 }
               });
@@ -396,5 +399,18 @@ public final class DiffusionUNetExperiment
         ctx.output("sampling.gif", OutputKind.FIGURE, "sampling animation");
       }
     }
+  }
+
+  /**
+   * Width² × (3 × images trained, for forward and backward, + the network evaluations of sampling:
+   * every sampled epoch's samples × steps, twice with guidance).
+   */
+  @Override
+  public OptionalDouble work(Params p) {
+    double samples = 10.0 * p.samplesPerClass() * (p.classConditioned() ? 2 : 1);
+    int steps = p.objective().equals("ddpm") ? p.timesteps() : p.samplingSteps();
+    double sampled = (p.sampleEpochs().size() + 1) * samples * steps;
+    return OptionalDouble.of(
+        (double) p.hidden() * p.hidden() * (3.0 * p.epochs() * p.trainSize() + sampled));
   }
 }
