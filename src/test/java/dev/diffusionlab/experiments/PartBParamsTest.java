@@ -42,11 +42,11 @@ class PartBParamsTest {
     DiffusionUNetExperiment type = new DiffusionUNetExperiment();
     List<String> none =
         type.outputs(bind(type, Map.of("gif_frames", 0))).stream()
-            .map(DeclaredOutput::file)
+            .map(DeclaredOutput::name)
             .toList();
     List<String> some =
         type.outputs(bind(type, Map.of("gif_frames", 12))).stream()
-            .map(DeclaredOutput::file)
+            .map(DeclaredOutput::name)
             .toList();
     assertTrue(!none.contains("sampling.gif") && none.contains("index.json"), none.toString());
     assertTrue(some.contains("sampling.gif"), some.toString());
