@@ -279,13 +279,30 @@ class RunnerTest {
   }
 
   @Test
-  void lockKeepsTwoBuildsFromOneCache() {
+  void aBuildWaitsForAnEntryAnotherHolderComputesAndRunsItAfter() throws Exception {
+    Plan plan = plan(CHAIN);
+    PlannedExperiment up = plan.find("up").orElseThrow();
     ResultsStore store = new ResultsStore(project.resolve("results"));
-    try (ResultsStore.Lock held = store.lock()) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> build(CHAIN));
-      assertTrue(e.getMessage().contains("another build"), e.getMessage());
+    Path lockFile = EntryLock.fileFor(store.idDir("up"), up.key());
+    java.util.concurrent.CompletableFuture<BuildReport> build;
+    try (EntryLock held = EntryLock.acquire(lockFile, EntryLock.Timing.DEFAULT)) {
+      build =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> runner().build(plan, BuildOptions.all()));
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!console.toString(StandardCharsets.UTF_8).contains("up: waiting for host")) {
+        assertTrue(System.nanoTime() < deadline, console.toString(StandardCharsets.UTF_8));
+        Thread.sleep(20);
+      }
+      assertEquals(0, types.runs("up"), "nothing runs while another holds the entry");
     }
-    assertFalse(build(CHAIN).failed());
+    BuildReport report = build.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertFalse(report.failed());
+    assertEquals(1, types.runs("up"));
+    assertFalse(Files.exists(lockFile), "the lock is removed after the run");
+    assertTrue(
+        console.toString(StandardCharsets.UTF_8).contains("pid " + ProcessHandle.current().pid()),
+        "the message names the holder");
   }
 
   @Test
