@@ -37,6 +37,7 @@ public final class ResultsStore {
   private static final String TRASH_PREFIX = ".trash-";
   private static final Pattern KEY_FOLDER =
       Pattern.compile("[0-9a-f]{" + CacheKey.FOLDER_LENGTH + "}");
+  private static final Pattern SLURM_LOG = Pattern.compile("\\.slurm-[0-9_]+\\.log");
   private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,120}");
 
   private final Path root;
@@ -338,7 +339,10 @@ public final class ResultsStore {
               && !(name.startsWith(WORK_PREFIX)
                   && (current.contains(name.substring(WORK_PREFIX.length()))
                       || beingComputed(idDir, name.substring(WORK_PREFIX.length()))));
-      boolean orphanLog = keys == null && name.equals(ERROR_LOG) && ProjectPaths.isPlainFile(child);
+      boolean orphanLog =
+          keys == null
+              && (name.equals(ERROR_LOG) || SLURM_LOG.matcher(name).matches())
+              && ProjectPaths.isPlainFile(child);
       if (stale || orphanLog) {
         removals.add(child);
       }

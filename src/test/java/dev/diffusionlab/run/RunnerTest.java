@@ -517,6 +517,21 @@ class RunnerTest {
   }
 
   @Test
+  void gcKeepsAWorkFolderThatIsBeingComputedAndRemovesTheLogsOfAGoneId() throws IOException {
+    build(CHAIN);
+    Path results = project.resolve("results");
+    Path work = results.resolve("up/.work-fedcba9876543210");
+    Files.createDirectories(work);
+    TestProjects.write(results.resolve("gone/.slurm-17.log"), "a job's log");
+    try (EntryLock held =
+        EntryLock.acquire(results.resolve("up/.lock-fedcba9876543210"), EntryLock.Timing.DEFAULT)) {
+      assertEquals(List.of(results.resolve("gone")), runner().gc(List.of(plan(CHAIN)), false));
+      assertTrue(Files.isDirectory(work), "a live holder computes in it");
+    }
+    assertEquals(List.of(work), runner().gc(List.of(plan(CHAIN)), false), "abandoned now");
+  }
+
+  @Test
   void gcNeverFollowsALinkOutOfTheCache(@TempDir Path outside) throws IOException {
     build(CHAIN);
     for (String name : List.of("0123456789abcdef", ".work-0123456789abcdef", ".trash-1")) {

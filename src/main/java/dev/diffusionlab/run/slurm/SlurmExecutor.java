@@ -123,14 +123,7 @@ public final class SlurmExecutor implements Executor {
       }
     }
     if (settings.noWait()) {
-      for (Job job : jobs.values()) {
-        results.put(
-            job.experiment().id(),
-            result(
-                job.experiment(),
-                Outcome.SUBMITTED,
-                "running as Slurm job " + job.id() + " (log: " + shown(job.log()) + ")"));
-      }
+      jobs.values().forEach(job -> results.put(job.experiment().id(), stillRunning(job)));
       if (!jobs.isEmpty()) {
         console.log(
             jobs.size()
@@ -264,18 +257,19 @@ public final class SlurmExecutor implements Executor {
           Thread.sleep(settings.poll().toMillis());
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
-          for (Job job : pending.values()) {
-            results.put(
-                job.experiment().id(),
-                result(
-                    job.experiment(),
-                    Outcome.SUBMITTED,
-                    "running as Slurm job " + job.id() + " (log: " + shown(job.log()) + ")"));
-          }
+          pending.values().forEach(job -> results.put(job.experiment().id(), stillRunning(job)));
           return;
         }
       }
     }
+  }
+
+  /** The result of a job that had not ended when the build returned. */
+  private ExperimentResult stillRunning(Job job) {
+    return result(
+        job.experiment(),
+        Outcome.SUBMITTED,
+        "running as Slurm job " + job.id() + " (log: " + shown(job.log()) + ")");
   }
 
   private void settle(
