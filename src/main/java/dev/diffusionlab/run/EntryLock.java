@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -155,7 +156,11 @@ public final class EntryLock implements AutoCloseable {
   /** Who holds the lock file now, if anyone (an unreadable file counts as held by nobody known). */
   public static Optional<Holder> holder(Path file) {
     try {
-      Instant modified = Files.getLastModifiedTime(file).toInstant();
+      if (Files.isSymbolicLink(file)) {
+        // Never a lock this program made: nothing is read through it, and it is taken over.
+        return Optional.of(new Holder("(a symbolic link)", -1, "", Duration.ofDays(365)));
+      }
+      Instant modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
       JsonNode node;
       try {
         node = JSON.readTree(Files.readAllBytes(file));
@@ -230,7 +235,12 @@ public final class EntryLock implements AutoCloseable {
   private void beat() {
     try {
       // Rewriting the content makes the file server set the modification time.
-      Files.write(file, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      Files.write(
+          file,
+          content,
+          StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING,
+          LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       // The next beat tries again; a lock that misses many beats may be taken over.
     }

@@ -181,6 +181,22 @@ class EntryLockTest {
   }
 
   @Test
+  void aLinkInPlaceOfALockIsNeverReadThroughAndIsReplaced(@TempDir Path outside)
+      throws IOException {
+    String text = "{\"host\":\"secret-host\",\"pid\":1}";
+    Path secret = TestProjects.write(outside.resolve("secret"), text);
+    Path lock = dir.resolve("results/x/.lock-0123456789abcdef");
+    Files.createDirectories(lock.getParent());
+    Files.createSymbolicLink(lock, secret);
+    assertEquals("(a symbolic link)", EntryLock.holder(lock).orElseThrow().host());
+    try (EntryLock mine = EntryLock.acquire(lock, FAST)) {
+      assertFalse(Files.isSymbolicLink(lock));
+      assertEquals(Machine.hostName(), EntryLock.holder(lock).orElseThrow().host());
+    }
+    assertEquals(text, Files.readString(secret), "the link's target is untouched");
+  }
+
+  @Test
   void theHolderRefreshesItsHeartbeat() throws Exception {
     Path lock = dir.resolve("results/x/.lock-0123456789abcdef");
     try (EntryLock mine = EntryLock.acquire(lock, FAST)) {

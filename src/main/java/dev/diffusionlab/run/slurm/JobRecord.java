@@ -8,6 +8,7 @@ import dev.diffusionlab.util.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,10 +29,15 @@ public record JobRecord(String jobId, Path log, Instant submitted) {
     return idDir.resolve(PREFIX + key.folder());
   }
 
+  /** The output file of a job in an experiment's folder. */
+  public static Path logFor(Path idDir, String jobId) {
+    return idDir.resolve(".slurm-" + jobId + ".log");
+  }
+
   /** The record of an entry's job, if one was written (an unreadable one counts as none). */
   public static Optional<JobRecord> read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty(); // absent, or a link: nothing is read through one
     }
     try {
       JsonNode node = JSON.readTree(file.toFile());
@@ -39,10 +45,11 @@ public record JobRecord(String jobId, Path log, Instant submitted) {
       if (!id.matches("[0-9]+(_[0-9]+)?")) {
         return Optional.empty();
       }
+      // The log is where this program puts it, whatever the file says.
       return Optional.of(
           new JobRecord(
               id,
-              Path.of(node.path("log").asText("")),
+              logFor(file.getParent(), id),
               Instant.parse(node.path("submitted").asText(Instant.EPOCH.toString()))));
     } catch (IOException | RuntimeException unreadable) {
       return Optional.empty();

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Runs each experiment the cache lacks as one Slurm job: the job runs this program's {@code
@@ -186,6 +187,18 @@ public final class SlurmExecutor implements Executor {
     Path log = store.idDir(e.id()).resolve(".slurm-%j.log");
     try {
       Files.createDirectories(log.getParent());
+      // Slurm opens the log by name: a link planted where it goes would be written through.
+      try (Stream<Path> files = Files.list(log.getParent())) {
+        Optional<Path> link =
+            files
+                .filter(f -> f.getFileName().toString().startsWith(".slurm-"))
+                .filter(Files::isSymbolicLink)
+                .findFirst();
+        if (link.isPresent()) {
+          throw new SlurmLauncher.SlurmException(
+              shown(link.get()) + " is a symbolic link; the cache holds none: remove it");
+        }
+      }
     } catch (IOException io) {
       throw new SlurmLauncher.SlurmException("cannot create " + log.getParent() + ": " + io);
     }
@@ -213,7 +226,7 @@ public final class SlurmExecutor implements Executor {
             .command()
             .script(command, "diffusion-lab: " + e.id() + " (" + e.type().name() + ")");
     String jobId = slurm.submit(options, script);
-    Path jobLog = log.resolveSibling(".slurm-" + jobId + ".log");
+    Path jobLog = JobRecord.logFor(log.getParent(), jobId);
     new JobRecord(jobId, jobLog, Instant.now())
         .write(JobRecord.fileFor(store.idDir(e.id()), e.key()));
     return new Job(e, jobId, jobLog, "");
@@ -325,8 +338,8 @@ public final class SlurmExecutor implements Executor {
   /** The last line of a log that starts with {@code prefix}, without it. */
   private static Optional<String> lastLine(Path log, String prefix) {
     try {
-      if (!Files.isRegularFile(log)) {
-        return Optional.empty();
+      if (!Files.isRegularFile(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.empty(); // absent, or a link: nothing is read through one
       }
       return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
           .filter(l -> l.startsWith(prefix))

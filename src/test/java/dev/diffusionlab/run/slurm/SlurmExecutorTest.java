@@ -394,6 +394,18 @@ class SlurmExecutorTest {
     assertFalse(hasJobRecords());
   }
 
+  @Test
+  void aLinkWhereAJobLogGoesIsRefusedBeforeSubmitting(@TempDir Path outside) throws IOException {
+    Files.createDirectories(project.resolve("results/side"));
+    Files.createSymbolicLink(project.resolve("results/side/.slurm-103.log"), outside.resolve("x"));
+    BuildReport report = build(false, Map.of());
+    assertEquals(2, slurm.submitted.size(), "side is not submitted");
+    assertEquals(
+        "failed: results/side/.slurm-103.log is a symbolic link; the cache holds none: remove it",
+        result(report, "side").detail());
+    assertFalse(Files.exists(outside.resolve("x")));
+  }
+
   private boolean hasJobRecords() {
     try (Stream<Path> files = Files.walk(project.resolve("results"))) {
       return files.anyMatch(f -> f.getFileName().toString().startsWith(".job-"));
