@@ -228,6 +228,10 @@ public final class Bake {
               + ": the manifest or an input changed after the job was submitted; build again");
     }
     ResultsStore store = store();
+    if (!force && store.check(id, e.key()).condition() == EntryState.Condition.COMPLETE) {
+      out.println(id + ": already in the cache");
+      return 0;
+    }
     ConsoleProgress console = new ConsoleProgress(out, false, "");
     Map<String, CacheEntry> deps = new LinkedHashMap<>();
     for (String dep : e.dependsOn()) {
