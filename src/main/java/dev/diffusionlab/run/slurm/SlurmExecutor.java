@@ -175,7 +175,10 @@ public final class SlurmExecutor implements Executor {
       return Optional.empty();
     }
     JobInfo info = slurm.query(List.of(record.get().jobId())).get(record.get().jobId());
-    if (info == null || info.state().finished()) {
+    if (info != null && !info.state().finished() && info.dependencyNeverSatisfied()) {
+      slurm.cancel(info.id()); // it would wait for ever; submitted again below
+    }
+    if (info == null || info.state().finished() || info.dependencyNeverSatisfied()) {
       JobRecord.delete(file);
       return Optional.empty();
     }
@@ -254,6 +257,14 @@ public final class SlurmExecutor implements Executor {
         }
         if (info == null) {
           settle(job, ended(job, null), results, pending);
+          continue;
+        }
+        if (!info.state().finished() && info.dependencyNeverSatisfied()) {
+          slurm.cancel(job.id()); // a dependency ended without an entry: it would wait for ever
+          ExperimentResult skipped =
+              result(e, Outcome.SKIPPED, "skipped: a dependency's job did not succeed");
+          console.log("  " + e.id() + ": " + skipped.detail());
+          settle(job, skipped, results, pending);
           continue;
         }
         String state = describe(info);

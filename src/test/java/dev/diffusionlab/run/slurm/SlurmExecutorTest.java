@@ -116,6 +116,7 @@ class SlurmExecutorTest {
     final Map<String, List<String>> after = new HashMap<>();
     final Map<String, Integer> queries = new HashMap<>();
     final List<String> cancelled = new ArrayList<>();
+    boolean killOnInvalidDep = true;
 
     @Override
     public String submit(List<String> options, String script) {
@@ -155,7 +156,9 @@ class SlurmExecutorTest {
       for (String dep : after.get(id)) {
         JobInfo d = jobs.get(dep);
         if (d.state().finished() && d.state() != JobState.COMPLETED) {
-          return put(id, JobState.CANCELLED, "CANCELLED", "DependencyNeverSatisfied", -1);
+          return killOnInvalidDep
+              ? put(id, JobState.CANCELLED, "CANCELLED", "DependencyNeverSatisfied", -1)
+              : put(id, JobState.PENDING, "PENDING", "DependencyNeverSatisfied", -1);
         }
         if (d.state() != JobState.COMPLETED) {
           return put(id, JobState.PENDING, "PENDING", "Dependency", -1);
@@ -392,6 +395,20 @@ class SlurmExecutorTest {
     assertEquals(3, later.count(Outcome.RAN));
     assertEquals(List.of("up", "down", "side"), List.copyOf(later.entries().keySet()));
     assertFalse(hasJobRecords());
+  }
+
+  @Test
+  void aJobLeftWaitingForAFailedDependencyIsCancelledAndSubmittedAgain() {
+    build(true, Map.of());
+    slurm.jobs.put("101", new JobInfo("101", JobState.FAILED, "FAILED", "", "n1", 1));
+    slurm.killOnInvalidDep = false; // as a cluster that keeps such jobs pending does
+
+    BuildReport later = build(false, Map.of());
+    assertEquals(List.of("102"), slurm.cancelled, "down's old job would wait for ever");
+    assertEquals(5, slurm.submitted.size(), "up and down again, side followed");
+    assertTrue(
+        slurm.submitted.get(4).contains("--dependency=afterok:104"), slurm.submitted.toString());
+    assertEquals(3, later.count(Outcome.RAN));
   }
 
   @Test
