@@ -36,6 +36,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.TreeSet;
 
@@ -151,7 +152,9 @@ public final class DiffusionUNetExperiment
                 individualName(p, i), OutputKind.FIGURE, "one sample after the last epoch"));
       }
       outputs.add(new DeclaredOutput("index.json", OutputKind.DATA, "the individual samples"));
-      outputs.add(new DeclaredOutput("sampling.gif", OutputKind.FIGURE, "sampling animation"));
+      if (p.gifFrames() > 0) {
+        outputs.add(new DeclaredOutput("sampling.gif", OutputKind.FIGURE, "sampling animation"));
+      }
     }
     return outputs;
   }
@@ -310,7 +313,10 @@ public final class DiffusionUNetExperiment
               model,
               Noise.seeded(ctx.seed() + 7),
               (step, t, current) -> {
-                if (last && step > 0 && (step % every == 0 || step == sampler.steps())) {
+                if (last
+                    && p.gifFrames() > 0
+                    && step > 0
+                    && (step % every == 0 || step == sampler.steps())) {
                   frames.add(gridImage(p, current.toFloatArray(), "step " + step));
                 }
               });
@@ -402,5 +408,18 @@ public final class DiffusionUNetExperiment
         ctx.output("sampling.gif", OutputKind.FIGURE, "sampling animation");
       }
     }
+  }
+
+  /**
+   * Width² × (3 × images trained, for forward and backward, + the network evaluations of sampling:
+   * every sampled epoch's samples × steps, twice with guidance).
+   */
+  @Override
+  public OptionalDouble work(Params p) {
+    double samples = 10.0 * p.samplesPerClass() * (p.classConditioned() ? 2 : 1);
+    int steps = p.objective().equals("ddpm") ? p.timesteps() : p.samplingSteps();
+    double sampled = (p.sampleEpochs().size() + 1) * samples * steps;
+    return OptionalDouble.of(
+        (double) p.hidden() * p.hidden() * (3.0 * p.epochs() * p.trainSize() + sampled));
   }
 }

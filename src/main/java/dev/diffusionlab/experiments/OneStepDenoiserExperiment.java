@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Random;
 
 /**
@@ -349,5 +350,13 @@ public final class OneStepDenoiserExperiment
 
   private static void images(ExperimentContext ctx, String name, BufferedImage image, String what) {
     dev.diffusionlab.data.Images.writePng(image, ctx.output(name, OutputKind.FIGURE, what));
+  }
+
+  /** Width² × (3 × images trained + test images denoised after each result epoch). */
+  @Override
+  public OptionalDouble work(Params p) {
+    double tested = (double) p.resultEpochs().size() * p.testSize();
+    return OptionalDouble.of(
+        (double) p.hidden() * p.hidden() * (3.0 * p.epochs() * p.trainSize() + tested));
   }
 }

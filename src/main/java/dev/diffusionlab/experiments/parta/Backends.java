@@ -11,7 +11,9 @@ import dev.diffusionlab.nn.EmbeddedDenoiser;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.deepfloyd.DeepFloydBackend;
 import dev.diffusionlab.nn.deepfloyd.IfModelLocator;
+import dev.diffusionlab.nn.deepfloyd.PrecomputedPromptEmbeddings;
 import dev.diffusionlab.nn.deepfloyd.WeightsUnavailableException;
+import dev.diffusionlab.util.ProjectPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,12 +114,7 @@ final class Backends {
     // Only a Hugging Face id (owner/name) may fall back to the cache; a folder the manifest names
     // that does not exist is a mistake to report, not weights to download.
     if (!isFolder && !HF_MODEL_ID.matcher(model).matches()) {
-      throw new InvalidParamsException(
-          "model",
-          "'"
-              + model
-              + "' is neither a folder that exists nor a Hugging Face model id such as "
-              + DeepFloydBackend.DEFAULT_MODEL);
+      throw notAModel(model);
     }
     String modelId = isFolder ? DeepFloydBackend.DEFAULT_MODEL : model;
     Path embeddingsFile = resolveEmbeddings(embeddings, ctx, modelId);
@@ -182,6 +179,55 @@ final class Backends {
       return Optional.of(absent.getMessage());
     }
     return Optional.empty();
+  }
+
+  /**
+   * Checks before anything runs what a DeepFloyd run would read: a model that names a folder must
+   * be one, relative embeddings stay inside content/, and the embeddings and weights that are
+   * present are well formed (the weights by their headers and shapes only). Absent ones are left to
+   * {@link #unavailable}.
+   */
+  static void checkInputs(String backend, String model, String embeddings, Path contentDir) {
+    if (!backend.equals(DEEPFLOYD)) {
+      return;
+    }
+    Path folder = Path.of(model);
+    boolean isFolder = Files.isDirectory(folder);
+    if (!isFolder && !HF_MODEL_ID.matcher(model).matches()) {
+      throw notAModel(model);
+    }
+    Path file = Path.of(embeddings);
+    Path resolved;
+    try {
+      resolved = file.isAbsolute() ? file : ProjectPaths.resolve(contentDir, embeddings);
+    } catch (ProjectPaths.EscapeException e) {
+      throw new InvalidParamsException("embeddings", e.getMessage());
+    }
+    if (Files.isRegularFile(resolved)) {
+      try {
+        PrecomputedPromptEmbeddings.read(resolved);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new InvalidParamsException("embeddings", e.getMessage());
+      }
+    }
+    String modelId = isFolder ? DeepFloydBackend.DEFAULT_MODEL : model;
+    try {
+      DeepFloydBackend.verify(
+          IfModelLocator.system().unetFolder(modelId, isFolder ? folder : null));
+    } catch (WeightsUnavailableException absent) {
+      // reported by unavailable(): not an error of the manifest
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidParamsException("model", e.getMessage());
+    }
+  }
+
+  private static InvalidParamsException notAModel(String model) {
+    return new InvalidParamsException(
+        "model",
+        "'"
+            + model
+            + "' is neither a folder that exists nor a Hugging Face model id such as "
+            + DeepFloydBackend.DEFAULT_MODEL);
   }
 
   private static Path resolveEmbeddings(String embeddings, ExperimentContext ctx, String modelId) {

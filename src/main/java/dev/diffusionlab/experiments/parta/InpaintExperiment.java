@@ -20,7 +20,10 @@ import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.tensor.Noise;
+import dev.diffusionlab.util.ProjectPaths;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +121,48 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
     ParamRange.require("guidance", p.guidance(), 0, 100, false);
   }
 
+  /** Every PNG mask stays inside content/, is a readable image and has its image's proportions. */
+  @Override
+  public void checkInputs(Params p, Path contentDir) {
+    BackendType.super.checkInputs(p, contentDir);
+    for (int i = 0; i < p.masks().size(); i++) {
+      String spec = p.masks().get(i);
+      if (spec.startsWith("box:")) {
+        continue;
+      }
+      String field = "masks[" + i + "]";
+      Dimension mask = imageSize(field, spec, contentDir);
+      Dimension picture = imageSize("images[" + i + "]", p.images().get(i), contentDir);
+      checkProportions(field, spec, mask, picture);
+    }
+  }
+
+  private static Dimension imageSize(String field, String name, Path contentDir) {
+    try {
+      return Images.dimensions(ProjectPaths.resolve(contentDir, name));
+    } catch (IllegalArgumentException e) { // an escape or an unreadable image
+      throw new InvalidParamsException(field, e.getMessage());
+    }
+  }
+
+  private static void checkProportions(
+      String field, String spec, Dimension mask, Dimension picture) {
+    if (mask.width * (long) picture.height != mask.height * (long) picture.width) {
+      throw new InvalidParamsException(
+          field,
+          "mask "
+              + spec
+              + " is "
+              + mask.width
+              + "x"
+              + mask.height
+              + " but its image is "
+              + picture.width
+              + "x"
+              + picture.height);
+    }
+  }
+
   private static double[] box(String spec) {
     Matcher m = BOX.matcher(spec);
     if (!m.matches()) {
@@ -148,20 +193,11 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
     }
     BufferedImage image = Images.read(ctx.input("masks[" + i + "]", spec));
     BufferedImage picture = Images.read(ctx.input("images[" + i + "]", p.images().get(i)));
-    if (image.getWidth() * picture.getHeight() != image.getHeight() * picture.getWidth()) {
-      throw new InvalidParamsException(
-          "masks[" + i + "]",
-          "mask "
-              + spec
-              + " is "
-              + image.getWidth()
-              + "x"
-              + image.getHeight()
-              + " but its image is "
-              + picture.getWidth()
-              + "x"
-              + picture.getHeight());
-    }
+    checkProportions(
+        "masks[" + i + "]",
+        spec,
+        new Dimension(image.getWidth(), image.getHeight()),
+        new Dimension(picture.getWidth(), picture.getHeight()));
     float[] grey = Images.toChw(Images.resize(image, size, size), 1);
     for (int k = 0; k < grey.length; k++) {
       mask[k] = grey[k] > 0.5f ? 1f : 0f;
