@@ -7,13 +7,14 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.ParameterStore;
 import dev.diffusionlab.data.ImageBatches;
 import dev.diffusionlab.data.LabeledImages;
-import dev.diffusionlab.diffusion.GaussianNoise;
 import dev.diffusionlab.nn.unet.Conditioning;
 import dev.diffusionlab.nn.unet.UNet;
 import dev.diffusionlab.nn.unet.UNetConfig;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.report.SampleImages;
+import dev.diffusionlab.tensor.Noise;
+import dev.diffusionlab.tensor.Psnr;
 import dev.diffusionlab.training.TrainingHistory;
 import dev.diffusionlab.training.TrainingLoop;
 import dev.diffusionlab.training.TrainingPlan;
@@ -181,7 +182,7 @@ public final class OneStepDenoiserExperiment
 
   /** x + sigma eps, or pure noise eps when sigma is negative. */
   private static NDArray noisy(NDArray clean, double sigma, Random random) {
-    NDArray eps = GaussianNoise.normal(clean.getManager(), random, clean.getShape());
+    NDArray eps = Noise.normal(random, clean.getManager(), clean.getShape());
     return sigma < 0 ? eps : clean.add(eps.mul((float) sigma));
   }
 
@@ -218,10 +219,6 @@ public final class OneStepDenoiserExperiment
     return new Evaluation(clean, noisy, denoised, squared / ((double) count * pixels));
   }
 
-  private static double psnr(double mse) {
-    return 10 * Math.log10(1 / mse);
-  }
-
   private void showResults(
       Params p, ExperimentContext ctx, UNet net, NDManager manager, LabeledImages test, int epoch) {
     double sigma = p.pureNoise() ? -1 : p.trainSigma();
@@ -246,7 +243,7 @@ public final class OneStepDenoiserExperiment
                 List.of(
                     Integer.toString(epoch),
                     CsvTable.number(e.mse(), 5),
-                    CsvTable.number(psnr(e.mse()), 2))))
+                    CsvTable.number(Psnr.fromMse(e.mse()), 2))))
         .write(
             ctx.output(
                 "test-epoch" + epoch + ".csv", OutputKind.DATA, "test MSE after epoch " + epoch));
@@ -289,9 +286,9 @@ public final class OneStepDenoiserExperiment
           List.of(
               CsvTable.number(sigma, 2),
               CsvTable.number(noisyMse, 5),
-              CsvTable.number(psnr(noisyMse), 2),
+              CsvTable.number(Psnr.fromMse(noisyMse), 2),
               CsvTable.number(e.mse(), 5),
-              CsvTable.number(psnr(e.mse()), 2)));
+              CsvTable.number(Psnr.fromMse(e.mse()), 2)));
     }
     BufferedImage grid =
         new ImageGrid()
