@@ -1,4 +1,4 @@
-package dev.diffusionlab.nn.deepfloyd;
+package dev.diffusionlab.benchmarks;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -7,6 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.diffusionlab.io.HostTensor;
 import dev.diffusionlab.io.TensorDType;
+import dev.diffusionlab.nn.deepfloyd.DeepFloydBackend;
+import dev.diffusionlab.nn.deepfloyd.DeepFloydDenoiser;
+import dev.diffusionlab.nn.deepfloyd.IfModelLocator;
+import dev.diffusionlab.nn.deepfloyd.PrecomputedPromptEmbeddings;
+import dev.diffusionlab.nn.deepfloyd.UNetConfig;
+import dev.diffusionlab.nn.deepfloyd.WeightsUnavailableException;
 import dev.diffusionlab.util.Machine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +27,7 @@ import java.util.Map;
  * real IF-I model found in the Hugging Face cache (or given as arguments: folders holding {@code
  * unet/}) at 64×64, batch 1 and 2. Prints the machine first.
  *
- * <p>Run with {@code mvn -q exec:java -Dexec.mainClass=dev.diffusionlab.nn.deepfloyd.IfBenchmark
+ * <p>Run with {@code mvn -q exec:java -Dexec.mainClass=dev.diffusionlab.benchmarks.IfBenchmark
  * [-Dexec.args="path/to/IF-I-M-v1.0"]}.
  */
 public final class IfBenchmark {
