@@ -28,6 +28,7 @@ import java.util.Map;
  * diffusion                          schedules, schedulers, the denoiser interface
  * report                             grids, tables, charts, GIFs
  * data                               data sets and images
+ * tensor                             seeded noise, image ranges, PSNR, the Gaussian low-pass
  * io                                 tensor files and their read limits
  * util                               progress, hashing, JSON, machine, file trees
  * </pre>
@@ -53,6 +54,7 @@ class ArchitectureTest {
           Map.of("schedulers", "dev.diffusionlab.diffusion"),
           Map.of("figures", "dev.diffusionlab.report"),
           Map.of("data", "dev.diffusionlab.data.."),
+          Map.of("tensor", "dev.diffusionlab.tensor.."),
           Map.of("io", "dev.diffusionlab.io.."),
           Map.of("util", "dev.diffusionlab.util.."));
 

@@ -23,6 +23,7 @@ import dev.diffusionlab.run.PlannedExperiment;
 import dev.diffusionlab.run.Planner;
 import dev.diffusionlab.run.ResultsStore;
 import dev.diffusionlab.run.Runner;
+import dev.diffusionlab.run.WorkEstimate;
 import dev.diffusionlab.run.slurm.JobCommand;
 import dev.diffusionlab.run.slurm.SlurmExecutor;
 import dev.diffusionlab.util.Suggestions;
@@ -158,9 +159,12 @@ public final class Bake {
     BuildOptions options = new BuildOptions(request.only(), request.force(), request.dryRun());
     if (request.dryRun()) {
       BuildReport report = runner.build(checked.plan(), options);
-      printDryRun(checked.plan(), report);
+      printDryRun(checked.plan(), report, estimate(checked.plan(), report, store));
       return new Result(report, List.of(), checked.site(), null);
     }
+    BuildReport preview =
+        runner.build(checked.plan(), new BuildOptions(request.only(), request.force(), true));
+    estimate(checked.plan(), preview, store).summary().ifPresent(out::println);
     BuildReport report = runner.build(checked.plan(), options);
     ReportData data = reportData(checked.manifest(), checked.plan(), report, store);
     List<String> pages = render(data, checked.site());
@@ -323,8 +327,23 @@ public final class Bake {
     return SiteBuilder.outputFolderProblem(site).map(problem -> "--out " + problem);
   }
 
-  /** One aligned line per experiment: id, type, what a build would do and why; then a summary. */
-  private void printDryRun(Plan plan, BuildReport report) {
+  /** The predicted time of what a (dry) build reports as to run, leaving out unavailable ones. */
+  private WorkEstimate estimate(Plan plan, BuildReport dryRun, ResultsStore store) {
+    List<PlannedExperiment> toRun = new ArrayList<>();
+    for (ExperimentResult r : dryRun.results()) {
+      PlannedExperiment e = plan.find(r.id()).orElseThrow();
+      if (r.outcome() == Outcome.WOULD_RUN && e.unavailable(project.contentDir()).isEmpty()) {
+        toRun.add(e);
+      }
+    }
+    return WorkEstimate.of(toRun, store);
+  }
+
+  /**
+   * One aligned line per experiment: id, type, what a build would do and why (with the predicted
+   * time of what is to run); then a summary.
+   */
+  private void printDryRun(Plan plan, BuildReport report, WorkEstimate estimate) {
     List<String[]> rows = new ArrayList<>();
     int unavailable = 0;
     for (ExperimentResult r : report.results()) {
@@ -343,7 +362,12 @@ public final class Bake {
             r.detail().equals("cached") ? "" : r.detail().replaceFirst("^cached \\((.*)\\)$", "$1");
       } else {
         state = "to run";
-        detail = r.detail();
+        detail =
+            r.detail()
+                + estimate
+                    .of(e.id())
+                    .map(seconds -> " (about " + ConsoleProgress.duration(seconds) + ")")
+                    .orElse("");
       }
       rows.add(new String[] {e.id(), e.type().name(), state, detail});
     }
@@ -367,6 +391,7 @@ public final class Bake {
         report.count(Outcome.WOULD_RUN) - unavailable,
         unavailable,
         plan.profile());
+    estimate.summary().ifPresent(out::println);
   }
 
   /** Entries of this build, plus cached entries of experiments that --only left out. */
@@ -401,6 +426,11 @@ public final class Bake {
     @Override
     public Collection<String> ids() {
       return plan.experiments().stream().map(PlannedExperiment::id).toList();
+    }
+
+    @Override
+    public Optional<com.fasterxml.jackson.databind.JsonNode> params(String id) {
+      return plan.find(id).map(PlannedExperiment::canonicalParams);
     }
 
     @Override

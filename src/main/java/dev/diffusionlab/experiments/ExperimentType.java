@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * One kind of experiment that a manifest can name in its {@code type} field.
@@ -75,6 +76,15 @@ public interface ExperimentType<P extends Record> {
    */
   default Optional<String> unavailable(P params, Path contentDir) {
     return Optional.empty();
+  }
+
+  /**
+   * A number proportional to the computation a run with these params needs (for a training, say,
+   * epochs × images × width²), so that the recorded time of an earlier run with other params
+   * predicts this one's before a long build. Empty when the type has no such model.
+   */
+  default OptionalDouble work(P params) {
+    return OptionalDouble.empty();
   }
 
   /**

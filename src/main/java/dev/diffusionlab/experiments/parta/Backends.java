@@ -3,7 +3,7 @@ package dev.diffusionlab.experiments.parta;
 import ai.djl.Device;
 import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.NoiseSchedule;
 import dev.diffusionlab.experiments.DependencyOutputs;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
@@ -57,17 +57,21 @@ final class Backends {
   }
 
   /**
-   * The sampling loop over strided timesteps with the backend's thresholding of the x0 estimate:
+   * The scheduler over strided timesteps with the backend's thresholding of the x0 estimate:
    * DeepFloyd IF's dynamic thresholding (quantile 0.95, at most 1.5, from its scheduler config),
-   * and for the embedded model, whose data lie in [-1, 1], clipping to [-1, 1] (the same rule with
-   * the largest threshold 1), as DDPM samplers usually do.
+   * and for the embedded model, whose data lie in [-1, 1], clipping to [-1, 1] (what the same rule
+   * with the largest threshold 1 gives), as DDPM samplers usually do.
    */
-  static IterativeDenoiser loop(String backend, Denoiser denoiser, int stride) {
-    DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-    int[] timesteps = Frames.timesteps(stride, denoiser.schedule().numTrainTimesteps());
+  static DdpmScheduler scheduler(String backend, Denoiser denoiser, int stride) {
+    NoiseSchedule schedule = denoiser.schedule();
+    int[] timesteps = Frames.timesteps(stride, schedule.numTrainTimesteps());
     return backend.equals(DEEPFLOYD)
-        ? new IterativeDenoiser(scheduler, timesteps, 0.95, 1.5)
-        : new IterativeDenoiser(scheduler, timesteps, 0.995, 1.0);
+        ? DdpmScheduler.deepFloyd(schedule, timesteps)
+        : new DdpmScheduler(
+            schedule,
+            timesteps,
+            DdpmScheduler.Variance.LEARNED_RANGE,
+            new DdpmScheduler.X0.Clip(-1f, 1f));
   }
 
   /** Checks the backend name and, for the embedded model, that every prompt exists. */

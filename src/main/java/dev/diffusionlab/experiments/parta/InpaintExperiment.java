@@ -7,8 +7,8 @@ import dev.diffusionlab.data.Images;
 import dev.diffusionlab.data.TestImages;
 import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.diffusion.pipelines.RePaint;
 import dev.diffusionlab.experiments.DeclaredOutput;
@@ -19,6 +19,7 @@ import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.Noise;
 import dev.diffusionlab.util.ProjectPaths;
 import java.awt.Dimension;
 import java.awt.image.BufferedImage;
@@ -73,7 +74,7 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
 
   @Override
   public int codeVersion() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -214,10 +215,10 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
       for (int i = 0; i < p.images().size(); i++) {
         masks.add(mask(p, i, ctx, size)); // every mask is checked before sampling starts
       }
-      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-      int[] timesteps = Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps());
-      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
-      NoiseEstimator estimator = SampleExperiment.estimator(denoiser, p.prompt(), p.guidance(), m);
+      DdpmScheduler scheduler = Backends.scheduler(p.backend(), denoiser, p.stride());
+      DenoisingLoop loop = new DenoisingLoop(scheduler);
+      NoiseEstimator estimator =
+          ClassifierFreeGuidance.forPrompt(denoiser, p.prompt(), p.guidance(), m);
       List<String> columns = new ArrayList<>(List.of("original", "mask", "kept"));
       for (int k = 1; k <= p.samples(); k++) {
         columns.add("inpainted " + k);
@@ -232,11 +233,16 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
           Shape shape = new Shape(n, c, size, size);
           NDArray original = step.create(x0, new Shape(1, c, size, size)).repeat(0, n);
           NDArray mask = step.create(masks.get(i), new Shape(1, 1, size, size));
-          GaussianNoise noise = new GaussianNoise(ctx.seed() * 7919L + i);
-          NDArray start = noise.sample(step, shape);
+          Noise noise = Noise.seeded(ctx.seed()).derive("inpaint", i);
+          NDArray start = noise.normal(step, shape);
           NDArray result =
               loop.denoise(
-                  start, 0, estimator, new RePaint(scheduler, original, mask), noise, null);
+                  start,
+                  0,
+                  estimator,
+                  new RePaint(scheduler, original, mask),
+                  noise,
+                  DenoisingLoop.Observer.NONE);
           List<BufferedImage> row = new ArrayList<>();
           row.add(TestImages.fromSigned(x0, c, size));
           float[] maskImage = new float[size * size];
