@@ -46,6 +46,10 @@ public final class CommandLauncher implements SlurmLauncher {
             List.of(
                 "squeue", "-h", "-t", "all", "-j", String.join(",", jobIds), "-o", "%i|%T|%r|%N"),
             null);
+    if (queue.code() != 0 && !queue.text().contains("Invalid job id")) {
+      // The controller did not answer (restarting, overloaded): nothing can be said of the jobs.
+      throw new SlurmException("squeue failed: " + queue.text().strip());
+    }
     if (queue.code() == 0) {
       for (String line : queue.text().lines().toList()) {
         String[] f = line.split("\\|", -1);

@@ -117,6 +117,7 @@ class SlurmExecutorTest {
     final Map<String, Integer> queries = new HashMap<>();
     final List<String> cancelled = new ArrayList<>();
     boolean killOnInvalidDep = true;
+    int silentQueries;
 
     @Override
     public String submit(List<String> options, String script) {
@@ -139,6 +140,10 @@ class SlurmExecutorTest {
 
     @Override
     public Map<String, JobInfo> query(Collection<String> ids) {
+      if (silentQueries > 0) {
+        silentQueries--;
+        throw new SlurmException("squeue failed: slurm_load_jobs error: Socket timed out");
+      }
       Map<String, JobInfo> out = new LinkedHashMap<>();
       for (String id : ids) {
         JobInfo info = jobs.get(id);
@@ -409,6 +414,16 @@ class SlurmExecutorTest {
     assertTrue(
         slurm.submitted.get(4).contains("--dependency=afterok:104"), slurm.submitted.toString());
     assertEquals(3, later.count(Outcome.RAN));
+  }
+
+  @Test
+  void aControllerThatDoesNotAnswerForAWhileFailsNothing() {
+    slurm.silentQueries = 3;
+    BuildReport report = build(false, Map.of());
+    assertFalse(report.failed());
+    assertEquals(3, report.count(Outcome.RAN));
+    assertEquals(1, out().split("squeue failed", -1).length - 1, "said once: " + out());
+    assertTrue(out().contains("Slurm answers again"), out());
   }
 
   @Test
