@@ -360,6 +360,7 @@ public final class SlurmExecutor implements Executor {
             : "ended "
                 + info.slurmState()
                 + (info.exitCode() > 0 ? " with exit code " + info.exitCode() : "")
+                + (info.signal() > 0 ? ", killed by signal " + info.signal() : "")
                 + (info.reason().isEmpty() ? "" : " (" + info.reason() + ")");
     if (info != null && info.state() == JobState.COMPLETED) {
       how = "completed but left no entry";

@@ -184,6 +184,11 @@ class SlurmExecutorTest {
         }
         case "fail" -> put(id, JobState.FAILED, "FAILED", "NonZeroExitCode", 1);
         case "timeout" -> put(id, JobState.TIMEOUT, "TIMEOUT", "TimeLimit", 0);
+        case "killed" -> {
+          JobInfo info = new JobInfo(id, JobState.FAILED, "FAILED", "JobLaunchFailure", "n1", 0, 9);
+          jobs.put(id, info);
+          yield info;
+        }
         case "unavailable" -> {
           TestProjects.write(
               project.resolve("results/" + experiment + "/.slurm-" + id + ".log"),
@@ -360,6 +365,16 @@ class SlurmExecutorTest {
     BuildReport next = build(false, Map.of());
     assertEquals(6, slurm.submitted.size());
     assertFalse(next.failed());
+  }
+
+  @Test
+  void aJobKilledByASignalSaysSo() {
+    slurm.behaviour.put("side", "killed");
+    BuildReport report = build(false, Map.of());
+    assertEquals(
+        "failed: Slurm job 103 ended FAILED, killed by signal 9 (JobLaunchFailure);"
+            + " log: results/side/.slurm-103.log",
+        result(report, "side").detail());
   }
 
   @Test
