@@ -8,7 +8,7 @@ import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
-import dev.diffusionlab.nn.ClassifierTrainer;
+import dev.diffusionlab.training.ClassifierTrainer;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.nn.LabeledImages;
