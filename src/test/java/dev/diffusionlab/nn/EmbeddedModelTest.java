@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.diffusionlab.diffusion.NoiseSchedule;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
+import dev.diffusionlab.tensor.Noise;
 import dev.diffusionlab.util.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class EmbeddedModelTest {
   void unetPredictsNoiseAndVarianceAtImageSizeAndStartsAtZero() {
     try (NDManager manager = NDManager.newBaseManager();
         EmbeddedUNet unet = new EmbeddedUNet(TINY, manager, 1)) {
-      NDArray x = new GaussianNoise(1).sample(manager, new Shape(3, 1, 28, 28));
+      NDArray x = Noise.seeded(1).normal(manager, new Shape(3, 1, 28, 28));
       NDArray t = manager.create(new float[] {0, 500, 999});
       NDArray embeds = manager.zeros(new Shape(3, 1, EmbeddedPrompts.DIM));
       NDArray out = unet.forward(x, t, embeds);
@@ -100,7 +100,7 @@ class EmbeddedModelTest {
   void hybridLossIsZeroForExactNoiseAndThePosteriorVariance() {
     HybridLoss loss = new HybridLoss(NoiseSchedule.squaredCosCapV2(1000));
     try (NDManager manager = NDManager.newBaseManager()) {
-      NDArray noise = new GaussianNoise(3).sample(manager, new Shape(2, 1, 4, 4));
+      NDArray noise = Noise.seeded(3).normal(manager, new Shape(2, 1, 4, 4));
       // Variance value -1 selects the bottom of the learned range: the true posterior variance.
       NDArray output = noise.concat(manager.full(new Shape(2, 1, 4, 4), -1f), 1);
       HybridLoss.Terms terms = loss.compute(output, noise, new int[] {10, 700});

@@ -27,7 +27,7 @@ class CommittedKeysTest {
         plan.find("forward-process").orElseThrow().key().hash());
     // A part A type on the embedded backend: no input outside content/, a dependency key.
     assertEquals(
-        "141199e595cedada5e83332ea6fefb10ed66c943041ce0c6544ffdccbb873635",
+        "6ddca28ad83e07786d0ea0ff0f821c1980e347322c18957ab135cee134ee4ae6",
         plan.find("class-samples").orElseThrow().key().hash());
   }
 }

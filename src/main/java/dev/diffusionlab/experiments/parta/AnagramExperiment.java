@@ -3,10 +3,9 @@ package dev.diffusionlab.experiments.parta;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.diffusionlab.data.Images;
-import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.Trajectory;
 import dev.diffusionlab.diffusion.pipelines.View;
 import dev.diffusionlab.diffusion.pipelines.Views;
@@ -21,6 +20,7 @@ import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.Noise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +70,7 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
 
   @Override
   public int codeVersion() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -141,8 +141,7 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
         NDManager m = NDManager.newBaseManager();
         SampleScoring scoring =
             p.classifier().isEmpty() ? null : new SampleScoring(ctx.dependency(p.classifier()))) {
-      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
+      DenoisingLoop loop = new DenoisingLoop(Backends.scheduler(p.backend(), denoiser, p.stride()));
       ImageGrid grid = new ImageGrid();
       List<List<String>> verdicts = new ArrayList<>();
       Trajectory first = null;
@@ -156,7 +155,7 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
             views.add(view);
             parts.add(
                 new VisualAnagram.Part(
-                    SampleExperiment.estimator(
+                    ClassifierFreeGuidance.forPrompt(
                         denoiser, anagram.prompts().get(i), p.guidance(), step),
                     view));
           }
@@ -164,12 +163,10 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
           NDArray x =
               loop.sample(
                   step,
-                  p.samples(),
-                  denoiser.channels(),
-                  denoiser.imageSize(),
+                  denoiser.shape(p.samples()),
                   new VisualAnagram(parts),
-                  new GaussianNoise(ctx.seed() * 31L + a),
-                  trajectory);
+                  Noise.seeded(ctx.seed()).derive("anagram", a),
+                  trajectory == null ? DenoisingLoop.Observer.NONE : trajectory);
           if (trajectory != null) {
             first = trajectory;
           }

@@ -16,6 +16,7 @@ import dev.diffusionlab.report.CsvTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Trains the classifier that scores generated samples, on MNIST and Fashion-MNIST (20 classes, the
@@ -107,5 +108,11 @@ public final class ClassifierTraining implements ExperimentType<ClassifierTraini
       new CsvTable(List.of("class", "name", "test accuracy (%)"), rows)
           .write(ctx.output("accuracy.csv", OutputKind.TABLE, "test accuracy per class"));
     }
+  }
+
+  /** Images trained (120,000 a pass). */
+  @Override
+  public OptionalDouble work(Params p) {
+    return OptionalDouble.of(p.epochs() * 120_000.0);
   }
 }

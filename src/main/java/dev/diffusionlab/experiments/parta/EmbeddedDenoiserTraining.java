@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Trains the embedded text-to-image denoiser of part A on MNIST and Fashion-MNIST (20 class
@@ -218,5 +219,12 @@ public final class EmbeddedDenoiserTraining
   /** The config written beside the weights. */
   static EmbeddedUNet.Config readConfig(Path file) throws java.io.IOException {
     return new ObjectMapper().readValue(file.toFile(), EmbeddedUNet.Config.class);
+  }
+
+  /** Width² × images trained (20 classes of per_class images, or all 120,000). */
+  @Override
+  public OptionalDouble work(Params p) {
+    double images = p.perClass() == 0 ? 120_000 : 20.0 * p.perClass();
+    return OptionalDouble.of((double) p.channels() * p.channels() * p.epochs() * images);
   }
 }

@@ -3,12 +3,10 @@ package dev.diffusionlab.experiments.parta;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.diffusionlab.data.Images;
-import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
-import dev.diffusionlab.diffusion.pipelines.GaussianLowPass;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.HybridImage;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
@@ -17,6 +15,8 @@ import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.GaussianLowPass;
+import dev.diffusionlab.tensor.Noise;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +69,7 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
 
   @Override
   public int codeVersion() {
-    return 4;
+    return 5;
   }
 
   @Override
@@ -116,8 +116,7 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
         NDManager m = NDManager.newBaseManager();
         SampleScoring scoring =
             p.classifier().isEmpty() ? null : new SampleScoring(ctx.dependency(p.classifier()))) {
-      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
+      DenoisingLoop loop = new DenoisingLoop(Backends.scheduler(p.backend(), denoiser, p.stride()));
       GaussianLowPass filter = GaussianLowPass.forImageSize(denoiser.imageSize());
       ctx.progress().log("low-pass kernel " + filter.kernelSize() + ", sigma " + filter.sigma());
       ImageGrid grid = new ImageGrid();
@@ -127,18 +126,16 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
         try (NDManager step = m.newSubManager()) {
           HybridImage estimator =
               new HybridImage(
-                  SampleExperiment.estimator(denoiser, hybrid.far(), p.guidance(), step),
-                  SampleExperiment.estimator(denoiser, hybrid.near(), p.guidance(), step),
+                  ClassifierFreeGuidance.forPrompt(denoiser, hybrid.far(), p.guidance(), step),
+                  ClassifierFreeGuidance.forPrompt(denoiser, hybrid.near(), p.guidance(), step),
                   filter);
           NDArray x =
               loop.sample(
                   step,
-                  p.samples(),
-                  denoiser.channels(),
-                  denoiser.imageSize(),
+                  denoiser.shape(p.samples()),
                   estimator,
-                  new GaussianNoise(ctx.seed() * 131L + h),
-                  null);
+                  Noise.seeded(ctx.seed()).derive("hybrid", h),
+                  DenoisingLoop.Observer.NONE);
           NDArray far = filter.lowPass(x);
           List<BufferedImage> row = new ArrayList<>();
           List<BufferedImage> full = Frames.images(x);

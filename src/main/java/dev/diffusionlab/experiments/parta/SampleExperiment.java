@@ -7,12 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diffusionlab.data.Images;
-import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
 import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
-import dev.diffusionlab.diffusion.pipelines.Conditioned;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.diffusion.pipelines.Trajectory;
 import dev.diffusionlab.experiments.DeclaredOutput;
@@ -25,6 +22,7 @@ import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.Noise;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +70,7 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
 
   @Override
   public int codeVersion() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -142,7 +140,6 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
         NDManager manager = NDManager.newBaseManager();
         SampleScoring scoring =
             p.classifier().isEmpty() ? null : new SampleScoring(ctx.dependency(p.classifier()))) {
-      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
       ImageGrid grid = new ImageGrid();
       List<String> columns = new ArrayList<>();
       for (int k = 1; k <= p.samples(); k++) {
@@ -155,23 +152,22 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
       for (int s = 0; s < p.strides().size(); s++) {
         int stride = p.strides().get(s);
         int[] timesteps = Frames.timesteps(stride, denoiser.schedule().numTrainTimesteps());
-        IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, stride);
+        DenoisingLoop loop = new DenoisingLoop(Backends.scheduler(p.backend(), denoiser, stride));
         for (int q = 0; q < p.prompts().size(); q++) {
           String prompt = p.prompts().get(q);
           try (NDManager step = manager.newSubManager()) {
-            NoiseEstimator estimator = estimator(denoiser, prompt, p.guidance(), step);
-            GaussianNoise noise = new GaussianNoise(ctx.seed() * 1_000_003L + s * 1009L + q);
+            NoiseEstimator estimator =
+                ClassifierFreeGuidance.forPrompt(denoiser, prompt, p.guidance(), step);
+            Noise noise = Noise.seeded(ctx.seed()).derive("sample", s, q);
             Trajectory trajectory = s == 0 && q == 0 && p.gif() ? new Trajectory(1) : null;
             ctx.progress().log("sampling \"" + prompt + "\", " + timesteps.length + " steps");
             NDArray x =
                 loop.sample(
                     step,
-                    p.samples(),
-                    denoiser.channels(),
-                    denoiser.imageSize(),
+                    denoiser.shape(p.samples()),
                     estimator,
                     noise,
-                    trajectory);
+                    trajectory == null ? DenoisingLoop.Observer.NONE : trajectory);
             if (trajectory != null) {
               firstTrajectory = trajectory.frames();
             }
@@ -211,15 +207,6 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
             3);
       }
     }
-  }
-
-  /** The prompt's estimator, guided when gamma != 1 (A1.6). */
-  static NoiseEstimator estimator(Denoiser denoiser, String prompt, double gamma, NDManager m) {
-    Conditioned conditional = Conditioned.on(denoiser, prompt, m);
-    if (gamma == 1.0) {
-      return conditional;
-    }
-    return new ClassifierFreeGuidance(conditional, Conditioned.on(denoiser, "", m), gamma);
   }
 
   private static void saveSamples(
