@@ -13,9 +13,9 @@ import dev.diffusionlab.util.Progress;
 import java.util.SplittableRandom;
 
 /**
- * Trains an {@link ImageClassifier} with {@link Adam} (gradients clipped to norm 5) and softmax cross-entropy (learning rate decayed
- * along a cosine to a tenth, images shifted by up to {@value #MAX_SHIFT} pixels); measures
- * accuracy.
+ * Trains an {@link ImageClassifier} with {@link Adam} (gradients clipped to norm 5) and softmax
+ * cross-entropy (learning rate decayed along a cosine to a tenth, images shifted by up to {@value
+ * #MAX_SHIFT} pixels); measures accuracy.
  */
 public final class ClassifierTrainer {
   /** Largest random translation, in pixels, of a training image along each axis. */

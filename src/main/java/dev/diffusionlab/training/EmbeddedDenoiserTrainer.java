@@ -94,7 +94,8 @@ public final class EmbeddedDenoiserTrainer {
     int stepsPerEpoch = data.count() / settings.batchSize();
     long totalSteps = (long) stepsPerEpoch * settings.epochs();
     HybridLoss loss = new HybridLoss(schedule);
-    LrSchedule rates = new LrSchedule.WarmupCosine(settings.learningRate(), WARMUP_STEPS, totalSteps);
+    LrSchedule rates =
+        new LrSchedule.WarmupCosine(settings.learningRate(), WARMUP_STEPS, totalSteps);
     try (NDManager manager = NDManager.newBaseManager();
         EmbeddedUNet model = new EmbeddedUNet(config, manager, settings.seed());
         EmbeddedUNet average = new EmbeddedUNet(config, manager, settings.seed());

@@ -144,8 +144,7 @@ public final class TrainingLoop {
     }
   }
 
-  private int resume(Adam adam, List<Float> losses, List<EpochRecord> records)
-      throws IOException {
+  private int resume(Adam adam, List<Float> losses, List<EpochRecord> records) throws IOException {
     Optional<Checkpoint> found = Checkpoint.latest(workDir);
     if (found.isEmpty()) {
       return 0;

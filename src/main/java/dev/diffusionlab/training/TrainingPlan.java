@@ -33,7 +33,8 @@ public record TrainingPlan(
 
   /**
    * The learning rate as a schedule: {@code lr * gamma^epoch} during epoch {@code epoch} (0-based)
-   * with {@code gamma = factor^(1/epochs)}, as torch's {@code ExponentialLR} stepped once per epoch.
+   * with {@code gamma = factor^(1/epochs)}, as torch's {@code ExponentialLR} stepped once per
+   * epoch.
    */
   public LrSchedule.ExponentialPerEpoch schedule() {
     return new LrSchedule.ExponentialPerEpoch(

@@ -77,7 +77,8 @@ class EmbeddedDenoiserTrainerTest {
     byte[] adam = Files.readAllBytes(complete.resolve("adam.safetensors"));
     Files.write(partial.resolve("adam.safetensors"), Arrays.copyOf(adam, adam.length / 2));
     Files.writeString(
-        steps, ORIGINAL_STEPS.get(2) + "\n" + ORIGINAL_STEPS.get(3) + "\n4,0.5",
+        steps,
+        ORIGINAL_STEPS.get(2) + "\n" + ORIGINAL_STEPS.get(3) + "\n4,0.5",
         java.nio.file.StandardOpenOption.APPEND);
     // A folder with a checkpoint's name but no state (not renamed into place by Checkpoint).
     Files.createDirectories(work.resolve("epoch-0003"));

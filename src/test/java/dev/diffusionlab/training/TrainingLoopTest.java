@@ -3,7 +3,6 @@ package dev.diffusionlab.training;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -47,9 +46,9 @@ class TrainingLoopTest {
 
   /**
    * Two epochs of the plan below (8 steps), recorded by running the loop as it was before {@link
-   * Adam}, {@link LrSchedule} and {@link Checkpoint} replaced AdamOptimizer, TrainingPlan's rate and
-   * the binary checkpoint (commit 4401da1): the step losses and the SHA-256 of the weights as DJL
-   * saves them. They show the change kept every float of part B's training.
+   * Adam}, {@link LrSchedule} and {@link Checkpoint} replaced AdamOptimizer, TrainingPlan's rate
+   * and the binary checkpoint (commit 4401da1): the step losses and the SHA-256 of the weights as
+   * DJL saves them. They show the change kept every float of part B's training.
    */
   @Test
   void twoEpochsReproduceTheOriginalLoopsLossesAndWeights() throws Exception {
