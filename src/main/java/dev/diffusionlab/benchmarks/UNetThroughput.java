@@ -11,7 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.diffusionlab.nn.unet.UNet;
 import dev.diffusionlab.nn.unet.UNetConfig;
-import dev.diffusionlab.training.AdamOptimizer;
+import dev.diffusionlab.training.Adam;
 
 /** Measures training and network-evaluation speed of a part B UNet on random inputs. */
 public final class UNetThroughput {
@@ -33,7 +33,7 @@ public final class UNetThroughput {
     try (NDManager manager = NDManager.newBaseManager()) {
       UNet net = new UNet(config);
       net.initialize(manager, DataType.FLOAT32, net.inputShapes(batch));
-      AdamOptimizer adam = new AdamOptimizer(net, manager);
+      Adam adam = Adam.of(net, manager);
       ParameterStore store = new ParameterStore(manager, false);
       trainStep(net, adam, store, manager, batch);
       long fastest = Long.MAX_VALUE;
@@ -69,7 +69,7 @@ public final class UNetThroughput {
   }
 
   private static void trainStep(
-      UNet net, AdamOptimizer adam, ParameterStore store, NDManager manager, int batch) {
+      UNet net, Adam adam, ParameterStore store, NDManager manager, int batch) {
     try (NDScope scope = new NDScope();
         NDManager step = manager.newSubManager()) {
       scope.suppressNotUsedWarning();

@@ -9,12 +9,12 @@ import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedDenoiser;
-import dev.diffusionlab.nn.EmbeddedDenoiserTrainer;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.EmbeddedUNet;
 import dev.diffusionlab.nn.LabeledImages;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.LossChart;
+import dev.diffusionlab.training.EmbeddedDenoiserTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,10 +173,6 @@ public final class EmbeddedDenoiserTraining
     Path weights = ctx.output(WEIGHTS, OutputKind.SHIPPED_CHECKPOINT, "averaged weights, fp16");
     Path steps = ctx.output("steps.csv", OutputKind.DATA, "per step: loss, mse, vlb");
     Path epochs = ctx.workDir().resolve("epochs");
-    if (!Files.exists(epochs.resolve("epoch.csv"))) {
-      // Steps of an interrupted first epoch are redone; drop them so the log has each step once.
-      Files.deleteIfExists(steps);
-    }
     List<EmbeddedDenoiserTrainer.EpochStats> stats =
         new EmbeddedDenoiserTrainer(
                 config, settings, EmbeddedDenoiser.trainingSchedule(), ctx.progress())

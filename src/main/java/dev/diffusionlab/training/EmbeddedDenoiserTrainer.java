@@ -1,4 +1,4 @@
-package dev.diffusionlab.nn;
+package dev.diffusionlab.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -8,11 +8,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.diffusionlab.data.Shuffle;
 import dev.diffusionlab.diffusion.NoiseSchedule;
+import dev.diffusionlab.nn.EmbeddedPrompts;
+import dev.diffusionlab.nn.EmbeddedUNet;
+import dev.diffusionlab.nn.HybridLoss;
+import dev.diffusionlab.nn.LabeledImages;
 import dev.diffusionlab.util.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,7 +30,8 @@ import java.util.SplittableRandom;
  * exponential moving average of the weights, which is what sampling uses.
  *
  * <p>All randomness (order, t, prompts, noise) comes from Java generators seeded per epoch and
- * batch, so a run resumed from an epoch checkpoint continues exactly as an uninterrupted one.
+ * batch, so a run resumed from an epoch {@link Checkpoint} continues exactly as an uninterrupted
+ * one.
  */
 public final class EmbeddedDenoiserTrainer {
 
@@ -54,6 +60,12 @@ public final class EmbeddedDenoiserTrainer {
   public record EpochStats(int epoch, double loss, double mse, double vlb, double seconds) {}
 
   private static final int WARMUP_STEPS = 200;
+  private static final String MODEL = "model.safetensors";
+  private static final String AVERAGE = "ema.safetensors";
+  private static final String ADAM = "adam.safetensors";
+
+  /** What a checkpoint's JSON holds besides its tensors. */
+  private record State(long steps, List<EpochStats> epochs) {}
 
   private final EmbeddedUNet.Config config;
   private final Settings settings;
@@ -69,10 +81,11 @@ public final class EmbeddedDenoiserTrainer {
   }
 
   /**
-   * Trains, resuming from the last finished epoch found in {@code workDir}, and writes the averaged
-   * weights to {@code result}.
+   * Trains, resuming from the last complete epoch checkpoint found in {@code workDir}, and writes
+   * the averaged weights to {@code result}.
    *
-   * @param stepsLog receives one CSV line "step,loss,mse,vlb" per step (appended across resumes)
+   * @param stepsLog receives one CSV line "step,loss,mse,vlb" per step; a fresh start empties it
+   *     and a resume keeps exactly the lines of the epochs its checkpoint holds
    * @return the statistics of every epoch, including resumed ones
    */
   public List<EpochStats> train(LabeledImages data, Path workDir, Path result, Path stepsLog)
@@ -81,15 +94,17 @@ public final class EmbeddedDenoiserTrainer {
     int stepsPerEpoch = data.count() / settings.batchSize();
     long totalSteps = (long) stepsPerEpoch * settings.epochs();
     HybridLoss loss = new HybridLoss(schedule);
+    LrSchedule rates =
+        new LrSchedule.WarmupCosine(settings.learningRate(), WARMUP_STEPS, totalSteps);
     try (NDManager manager = NDManager.newBaseManager();
         EmbeddedUNet model = new EmbeddedUNet(config, manager, settings.seed());
         EmbeddedUNet average = new EmbeddedUNet(config, manager, settings.seed());
-        Adam adam = new Adam(model.weights(), 1.0)) {
+        Adam adam = Adam.clipped(model.weights(), 1.0)) {
       model.weights().requireGradients(true);
       List<EpochStats> stats = new ArrayList<>();
-      int firstEpoch = resume(workDir, model, average, adam, stats);
+      int firstEpoch = resume(workDir, model, average, adam, stats, stepsLog);
       for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
-        stats.add(runEpoch(epoch, data, model, average, adam, loss, totalSteps, stepsLog));
+        stats.add(runEpoch(epoch, data, model, average, adam, loss, rates, stepsLog));
         checkpoint(workDir, epoch, model, average, adam, stats);
       }
       average.weights().save(result, true);
@@ -104,9 +119,10 @@ public final class EmbeddedDenoiserTrainer {
       EmbeddedUNet average,
       Adam adam,
       HybridLoss loss,
-      long totalSteps,
+      LrSchedule rates,
       Path stepsLog)
       throws IOException {
+    Ema ema = new Ema(settings.emaDecay());
     int batch = settings.batchSize();
     int steps = data.count() / batch;
     int[] order =
@@ -120,8 +136,8 @@ public final class EmbeddedDenoiserTrainer {
         progress.start("epoch " + (epoch + 1) + "/" + settings.epochs(), steps)) {
       for (int s = 0; s < steps; s++) {
         SplittableRandom random = new SplittableRandom(settings.seed() ^ (epoch * 1_000_003L + s));
-        double[] terms = trainStep(data, order, s * batch, random, model, loss, adam, totalSteps);
-        Adam.updateAverage(average.weights(), model.weights(), emaDecay(adam.steps()));
+        double[] terms = trainStep(data, order, s * batch, random, model, loss, adam, rates);
+        ema.update(average.weights(), model.weights(), adam.steps());
         sumLoss += terms[0];
         sumMse += terms[1];
         sumVlb += terms[2];
@@ -140,8 +156,8 @@ public final class EmbeddedDenoiserTrainer {
         stepsLog,
         log.toString(),
         StandardCharsets.UTF_8,
-        java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
     double seconds = (System.nanoTime() - start) / 1e9;
     return new EpochStats(epoch + 1, sumLoss / steps, sumMse / steps, sumVlb / steps, seconds);
   }
@@ -155,7 +171,7 @@ public final class EmbeddedDenoiserTrainer {
       EmbeddedUNet model,
       HybridLoss loss,
       Adam adam,
-      long totalSteps) {
+      LrSchedule rates) {
     int batch = settings.batchSize();
     int side = data.side();
     int pixels = side * side;
@@ -203,48 +219,49 @@ public final class EmbeddedDenoiserTrainer {
         values[1] = terms.mse().getFloat();
         values[2] = terms.vlb().getFloat();
       }
-      adam.step(learningRate(adam.steps(), totalSteps));
+      adam.step(rates.at(adam.steps()));
       return values;
     }
   }
 
-  private double learningRate(long step, long totalSteps) {
-    double peak = settings.learningRate();
-    if (step < WARMUP_STEPS) {
-      return peak * (step + 1) / WARMUP_STEPS;
-    }
-    return LearningRates.cosineToTenth(
-        peak, (double) (step - WARMUP_STEPS) / Math.max(1, totalSteps - WARMUP_STEPS));
-  }
-
-  /** The usual warm-up of the average's decay, so early weights do not linger. */
-  private double emaDecay(long step) {
-    return Math.min(settings.emaDecay(), (1.0 + step) / (10.0 + step));
-  }
-
   private int resume(
-      Path workDir, EmbeddedUNet model, EmbeddedUNet average, Adam adam, List<EpochStats> stats)
+      Path workDir,
+      EmbeddedUNet model,
+      EmbeddedUNet average,
+      Adam adam,
+      List<EpochStats> stats,
+      Path stepsLog)
       throws IOException {
-    Path marker = workDir.resolve("epoch.csv");
-    if (!Files.exists(marker)) {
+    java.util.Optional<Checkpoint> found = Checkpoint.latest(workDir);
+    if (found.isEmpty()) {
+      Files.deleteIfExists(stepsLog);
       return 0;
     }
-    List<String> lines = Files.readAllLines(marker, StandardCharsets.UTF_8);
-    for (String line : lines) {
-      String[] f = line.split(",");
-      stats.add(
-          new EpochStats(
-              Integer.parseInt(f[0]),
-              Double.parseDouble(f[1]),
-              Double.parseDouble(f[2]),
-              Double.parseDouble(f[3]),
-              Double.parseDouble(f[4])));
+    Checkpoint checkpoint = found.get();
+    State state = checkpoint.state(State.class);
+    stats.addAll(state.epochs());
+    model.weights().load(checkpoint.file(MODEL));
+    average.weights().load(checkpoint.file(AVERAGE));
+    adam.load(checkpoint.file(ADAM), state.steps());
+    keepFirstLines(stepsLog, state.steps());
+    progress.log("resuming after epoch " + checkpoint.epoch() + " from " + workDir);
+    return checkpoint.epoch();
+  }
+
+  /** Drops the log lines of steps after the checkpoint (an epoch that ran but was not saved). */
+  private static void keepFirstLines(Path log, long lines) throws IOException {
+    if (!Files.exists(log)) {
+      return;
     }
-    model.weights().load(workDir.resolve("model.safetensors"));
-    average.weights().load(workDir.resolve("ema.safetensors"));
-    adam.load(workDir, Long.parseLong(Files.readString(workDir.resolve("steps.txt")).trim()));
-    progress.log("resuming after epoch " + stats.size() + " from " + workDir);
-    return stats.size();
+    List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+    if (all.size() < lines) {
+      throw new IOException(log + " has " + all.size() + " steps, the checkpoint " + lines);
+    }
+    StringBuilder kept = new StringBuilder();
+    for (String line : all.subList(0, (int) lines)) {
+      kept.append(line).append('\n');
+    }
+    Files.writeString(log, kept.toString(), StandardCharsets.UTF_8);
   }
 
   private void checkpoint(
@@ -255,36 +272,20 @@ public final class EmbeddedDenoiserTrainer {
       Adam adam,
       List<EpochStats> stats)
       throws IOException {
-    model.weights().save(workDir.resolve("model.safetensors"), false);
-    average.weights().save(workDir.resolve("ema.safetensors"), false);
-    average.weights().save(workDir.resolve("ema-epoch" + (epoch + 1) + ".safetensors"), true);
-    adam.save(workDir);
-    Files.writeString(workDir.resolve("steps.txt"), Long.toString(adam.steps()));
-    StringBuilder csv = new StringBuilder();
-    for (EpochStats s : stats) {
-      csv.append(s.epoch())
-          .append(',')
-          .append(s.loss())
-          .append(',')
-          .append(s.mse())
-          .append(',')
-          .append(s.vlb())
-          .append(',')
-          .append(s.seconds())
-          .append('\n');
-    }
-    // Written last: its presence means the files above are complete.
-    Path temp = workDir.resolve("epoch.csv.tmp");
-    Files.writeString(temp, csv.toString(), StandardCharsets.UTF_8);
-    Files.move(temp, workDir.resolve("epoch.csv"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Checkpoint.write(
+        workDir,
+        epoch + 1,
+        folder -> {
+          model.weights().save(folder.resolve(MODEL), false);
+          average.weights().save(folder.resolve(AVERAGE), false);
+          adam.save(folder.resolve(ADAM));
+        },
+        new State(adam.steps(), List.copyOf(stats)));
+    EpochStats last = stats.get(stats.size() - 1);
     progress.log(
         String.format(
             "epoch %d: loss %.4f (mse %.4f, vlb %.4f) in %.0f s",
-            epoch + 1,
-            stats.get(stats.size() - 1).loss(),
-            stats.get(stats.size() - 1).mse(),
-            stats.get(stats.size() - 1).vlb(),
-            stats.get(stats.size() - 1).seconds()));
+            epoch + 1, last.loss(), last.mse(), last.vlb(), last.seconds()));
   }
 
   /** A standard normal draw (Box–Muller), since SplittableRandom has no nextGaussian in Java 17. */

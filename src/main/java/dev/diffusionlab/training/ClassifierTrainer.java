@@ -1,4 +1,4 @@
-package dev.diffusionlab.nn;
+package dev.diffusionlab.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -7,13 +7,15 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.diffusionlab.data.Shuffle;
+import dev.diffusionlab.nn.ImageClassifier;
+import dev.diffusionlab.nn.LabeledImages;
 import dev.diffusionlab.util.Progress;
 import java.util.SplittableRandom;
 
 /**
- * Trains an {@link ImageClassifier} with Adam and softmax cross-entropy (learning rate decayed
- * along a cosine to a tenth, images shifted by up to {@value #MAX_SHIFT} pixels); measures
- * accuracy.
+ * Trains an {@link ImageClassifier} with {@link Adam} (gradients clipped to norm 5) and softmax
+ * cross-entropy (learning rate decayed along a cosine to a tenth, images shifted by up to {@value
+ * #MAX_SHIFT} pixels); measures accuracy.
  */
 public final class ClassifierTrainer {
   /** Largest random translation, in pixels, of a training image along each axis. */
@@ -37,8 +39,9 @@ public final class ClassifierTrainer {
   /** Trains in place; shuffling is seeded per epoch, so runs repeat exactly. */
   public void train(ImageClassifier classifier, LabeledImages data) {
     classifier.weights().requireGradients(true);
-    try (Adam adam = new Adam(classifier.weights(), 5.0)) {
+    try (Adam adam = Adam.clipped(classifier.weights(), 5.0)) {
       int steps = data.count() / batchSize;
+      LrSchedule schedule = new LrSchedule.WarmupCosine(learningRate, 0, (long) epochs * steps);
       for (int epoch = 0; epoch < epochs; epoch++) {
         int[] order = Shuffle.permutation(data.count(), new SplittableRandom(seed * 31 + epoch));
         SplittableRandom shifts = new SplittableRandom(seed * 37 + epoch);
@@ -46,9 +49,7 @@ public final class ClassifierTrainer {
         try (Progress.Task task =
             progress.start("classifier epoch " + (epoch + 1) + "/" + epochs, steps)) {
           for (int s = 0; s < steps; s++) {
-            double rate =
-                LearningRates.cosineToTenth(
-                    learningRate, (epoch * (double) steps + s) / (epochs * (double) steps));
+            double rate = schedule.at(adam.steps());
             sum += step(classifier, data, order, s * batchSize, adam, rate, shifts);
             task.update(s + 1, "loss", sum / (s + 1));
           }
