@@ -19,7 +19,8 @@ import java.util.Map;
  * <pre>
  * cli                                picocli commands
  * report.site                        renders the site from the cache
- * run                                plan, cache keys, results store, runner
+ * run.slurm                          the Slurm executor: experiments as sbatch jobs
+ * run                                plan, cache keys, results store, runner, local executor
  * experiments.., manifest            experiment types (thin), the manifest
  * benchmarks                         throughput measurements
  * diffusion.pipelines, training      sampling loops and guidance; training loops
@@ -40,7 +41,8 @@ class ArchitectureTest {
           Map.of("cli", "dev.diffusionlab.cli.."),
           Map.of("build", "dev.diffusionlab.build.."),
           Map.of("site", "dev.diffusionlab.report.site.."),
-          Map.of("run", "dev.diffusionlab.run.."),
+          Map.of("slurm", "dev.diffusionlab.run.slurm.."),
+          Map.of("run", "dev.diffusionlab.run"),
           Map.of(
               "experiments", "dev.diffusionlab.experiments..",
               "manifest", "dev.diffusionlab.manifest.."),

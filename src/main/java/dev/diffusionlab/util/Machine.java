@@ -25,6 +25,19 @@ public final class Machine {
     return node;
   }
 
+  /** This machine's host name (the kernel's, without a DNS lookup); "localhost" if unknown. */
+  public static String hostName() {
+    try {
+      Path kernel = Path.of("/proc/sys/kernel/hostname");
+      if (Files.isReadable(kernel)) {
+        return Files.readString(kernel).strip();
+      }
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
   /** Versions of Java, the program, DJL and its engine. */
   public static ObjectNode versions(String engineVersion) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();

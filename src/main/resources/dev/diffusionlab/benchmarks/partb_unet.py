@@ -1,6 +1,9 @@
-"""Reference timing of the part B UNets in PyTorch (Debian's python3-torch), same recipe as
-dev.diffusionlab.nn.unet.PartBBenchmark: Adam training steps with an MSE loss on random inputs,
-and inference evaluations of a batch. Usage: /usr/bin/python3 bench/partb_unet.py [D:batch ...]"""
+"""Reference timing of the part B UNets in PyTorch (Debian's python3-torch), the same recipe as
+dev.diffusionlab.benchmarks.UNetThroughput: Adam training steps with an MSE loss on random inputs,
+and inference evaluations of a batch, after one warm-up; the fastest step counts. Usage:
+python3 partb_unet.py [--steps N] [D:batch:none|time|class ...]; the thread count is
+OMP_NUM_THREADS (PyTorch's default otherwise)."""
+import os
 import sys
 import time
 
@@ -74,33 +77,52 @@ def train(net, batch, steps):
         loss.backward()
         opt.step()
     step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    s = time.perf_counter() - start
-    return steps * batch / s, s * 1000 / steps
+    s = fastest(step, steps)
+    return batch / s, s * 1000
 
 
 def evaluate(net, batch, evals):
     net.eval()
     with torch.no_grad():
         net(*inputs(batch))
-        start = time.perf_counter()
-        for _ in range(evals):
-            net(*inputs(batch))
-        s = time.perf_counter() - start
+        s = fastest(lambda: net(*inputs(batch)), evals)
     net.train()
-    return evals * batch / s, s * 1000 / evals
+    return batch / s, s * 1000
+
+
+def fastest(run, times):
+    best = float("inf")
+    for _ in range(times):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def blas():
+    """The BLAS library this process loaded, as folder/file (Debian's libblas.so.3 is the reference
+    BLAS, blas/libblas.so.3, unless an optimised one such as libopenblas0-openmp provides it)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            libs = {line.split()[-1] for line in maps if "libblas" in line and "/" in line}
+    except OSError:
+        return "unknown"
+    names = sorted({"/".join(os.path.realpath(lib).split("/")[-2:]) for lib in libs})
+    return ", ".join(names) or "unknown"
 
 
 if __name__ == "__main__":
     torch.manual_seed(0)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-    for spec in sys.argv[1:] or ["128:256:none", "64:128:time", "64:128:class"]:
+    args = sys.argv[1:]
+    steps = 3
+    if args[:1] == ["--steps"]:
+        steps, args = int(args[1]), args[2:]
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS {blas()}")
+    for spec in args or ["128:256:none", "64:128:time", "64:128:class"]:
         d, batch, kind = spec.split(":")
         net = UNet(int(d), kind != "none", kind == "class")
         params = sum(p.numel() for p in net.parameters())
-        ips, ms = train(net, int(batch), 3)
-        eips, ems = evaluate(net, int(batch), 5)
+        ips, ms = train(net, int(batch), steps)
+        eips, ems = evaluate(net, int(batch), steps)
         print(f"D={d} batch={batch} {kind} params={params} train {ips:.1f} img/s {ms:.0f} ms/step; "
               f"eval {eips:.1f} img/s {ems:.0f} ms/eval")
