@@ -5,9 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diffusionlab.data.ImageBatches;
 import dev.diffusionlab.data.Images;
 import dev.diffusionlab.data.LabeledImages;
@@ -30,7 +27,6 @@ import dev.diffusionlab.tensor.Noise;
 import dev.diffusionlab.training.TrainingHistory;
 import dev.diffusionlab.training.TrainingLoop;
 import dev.diffusionlab.training.TrainingPlan;
-import dev.diffusionlab.util.Json;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -369,27 +365,24 @@ public final class DiffusionUNetExperiment
   }
 
   private void writeIndividual(Params p, ExperimentContext ctx, float[] samples, int epoch) {
-    ArrayNode list = JsonNodeFactory.instance.arrayNode();
+    SampleIndex index = new SampleIndex().put("objective", p.objective()).put("epoch", epoch);
     for (int i = 0; i < CLASSES * p.samplesPerClass(); i++) {
       String name = individualName(p, i);
       Images.writePng(
           SampleImages.image(samples, i, SIZE, SIZE),
           ctx.output(name, OutputKind.FIGURE, "one sample after epoch " + epoch));
-      ObjectNode entry = list.addObject().put("file", name).put("epoch", epoch);
-      if (p.classConditioned()) {
-        entry.put("class", intendedClass(i, p.samplesPerClass())).put("guidance", p.guidance());
-      }
+      boolean conditioned = p.classConditioned();
+      index.add(
+          new SampleIndex.Sample(
+              name,
+              null,
+              epoch,
+              conditioned ? intendedClass(i, p.samplesPerClass()) : null,
+              null,
+              null,
+              conditioned ? p.guidance() : null));
     }
-    ObjectNode index = JsonNodeFactory.instance.objectNode();
-    index.put("objective", p.objective()).put("epoch", epoch).set("samples", list);
-    try {
-      Json.files()
-          .writerWithDefaultPrettyPrinter()
-          .writeValue(
-              ctx.output("index.json", OutputKind.DATA, "the individual samples").toFile(), index);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    index.write(ctx.output("index.json", OutputKind.DATA, "the individual samples"));
   }
 
   // Samples of epochs trained before an interruption are already in the work folder.

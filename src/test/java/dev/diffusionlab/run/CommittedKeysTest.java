@@ -27,7 +27,7 @@ class CommittedKeysTest {
         plan.find("forward-process").orElseThrow().key().hash());
     // A part A type on the embedded backend: no input outside content/, a dependency key.
     assertEquals(
-        "6ddca28ad83e07786d0ea0ff0f821c1980e347322c18957ab135cee134ee4ae6",
+        "7e61a8cf8a6bd35252671251b8f1ff4fda6520f13550887ef8f045b2cbfd7023",
         plan.find("class-samples").orElseThrow().key().hash());
   }
 }

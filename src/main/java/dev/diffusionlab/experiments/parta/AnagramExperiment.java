@@ -6,6 +6,7 @@ import dev.diffusionlab.data.Images;
 import dev.diffusionlab.diffusion.Denoiser;
 import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
 import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
+import dev.diffusionlab.diffusion.pipelines.SamplePictures;
 import dev.diffusionlab.diffusion.pipelines.Trajectory;
 import dev.diffusionlab.diffusion.pipelines.View;
 import dev.diffusionlab.diffusion.pipelines.Views;
@@ -16,8 +17,6 @@ import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
-import dev.diffusionlab.nn.EmbeddedPrompts;
-import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.tensor.Noise;
@@ -70,7 +69,7 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
 
   @Override
   public int codeVersion() {
-    return 3;
+    return 4;
   }
 
   @Override
@@ -173,9 +172,10 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
           for (int v = 0; v < views.size(); v++) {
             NDArray seen = views.get(v).apply(x);
             String prompt = anagram.prompts().get(v);
-            grid.row(views.get(v).name() + ": " + Frames.label(prompt), Frames.images(seen));
+            grid.row(
+                views.get(v).name() + ": " + Frames.label(prompt), SamplePictures.images(seen));
             if (scoring != null) {
-              verdicts.addAll(verdictRows(scoring, seen, a + 1, views.get(v).name(), prompt));
+              verdicts.addAll(scoring.verdictRows(seen, a + 1, views.get(v).name(), prompt));
             }
           }
         }
@@ -201,35 +201,11 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
             .write(ctx.output("verdicts.csv", OutputKind.TABLE, "classifier verdict per view"));
       }
       if (first != null) {
-        Frames.writeGif(
+        SamplePictures.writeGif(
             first.frames(),
             ctx.output("anagram.gif", OutputKind.FIGURE, "the first anagram being sampled"),
             3);
       }
     }
-  }
-
-  static List<List<String>> verdictRows(
-      SampleScoring scoring, NDArray images, int item, String view, String prompt) {
-    int n = (int) images.getShape().get(0);
-    float[][] grey = new float[n][];
-    for (int i = 0; i < n; i++) {
-      grey[i] = Frames.grey(images, i);
-    }
-    ImageClassifier.Verdict[] verdicts = scoring.classify(grey);
-    int target = EmbeddedPrompts.classOf(prompt).orElse(-1);
-    List<List<String>> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rows.add(
-          List.of(
-              Integer.toString(item),
-              view,
-              Frames.label(prompt),
-              Integer.toString(i + 1),
-              EmbeddedPrompts.shortName(verdicts[i].label())
-                  + (verdicts[i].label() == target ? " ✓" : ""),
-              target >= 0 ? CsvTable.number(verdicts[i].probabilities()[target], 2) : "n/a"));
-    }
-    return rows;
   }
 }

@@ -10,6 +10,7 @@ import dev.diffusionlab.diffusion.Denoiser;
 import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
 import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
+import dev.diffusionlab.diffusion.pipelines.SamplePictures;
 import dev.diffusionlab.diffusion.pipelines.StepHook;
 import dev.diffusionlab.diffusion.pipelines.Trajectory;
 import dev.diffusionlab.experiments.DeclaredOutput;
@@ -172,7 +173,7 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
       List<BufferedImage> row = new ArrayList<>();
       for (Trajectory.Frame frame : trajectory.frames()) {
         labels.add(frame.t() < 0 ? "t = 0 (clean)" : "t = " + frame.t());
-        row.add(Frames.images(frame.values(), 1, c, size).get(0));
+        row.add(SamplePictures.images(frame.values(), 1, c, size).get(0));
       }
       Images.writePng(
           steps.columns(labels).row("", row).render(96),

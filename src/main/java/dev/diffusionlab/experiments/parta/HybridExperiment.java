@@ -7,6 +7,7 @@ import dev.diffusionlab.diffusion.Denoiser;
 import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
 import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.HybridImage;
+import dev.diffusionlab.diffusion.pipelines.SamplePictures;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
@@ -69,7 +70,7 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
 
   @Override
   public int codeVersion() {
-    return 5;
+    return 6;
   }
 
   @Override
@@ -138,8 +139,8 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
                   DenoisingLoop.Observer.NONE);
           NDArray far = filter.lowPass(x);
           List<BufferedImage> row = new ArrayList<>();
-          List<BufferedImage> full = Frames.images(x);
-          List<BufferedImage> afar = Frames.images(far);
+          List<BufferedImage> full = SamplePictures.images(x);
+          List<BufferedImage> afar = SamplePictures.images(far);
           for (int k = 0; k < full.size(); k++) {
             row.add(full.get(k));
             row.add(
@@ -151,11 +152,8 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
           }
           grid.row(Frames.label(hybrid.far()) + " / " + Frames.label(hybrid.near()), row);
           if (scoring != null) {
-            verdicts.addAll(
-                AnagramExperiment.verdictRows(scoring, far, h + 1, "far (low-pass)", hybrid.far()));
-            verdicts.addAll(
-                AnagramExperiment.verdictRows(
-                    scoring, x, h + 1, "near (the full image)", hybrid.near()));
+            verdicts.addAll(scoring.verdictRows(far, h + 1, "far (low-pass)", hybrid.far()));
+            verdicts.addAll(scoring.verdictRows(x, h + 1, "near (the full image)", hybrid.near()));
           }
         }
         ctx.progress().log("hybrid " + (h + 1) + " of " + p.hybrids().size() + " done");

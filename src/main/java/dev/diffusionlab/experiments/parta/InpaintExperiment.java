@@ -11,6 +11,7 @@ import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
 import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.diffusion.pipelines.RePaint;
+import dev.diffusionlab.diffusion.pipelines.SamplePictures;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
@@ -256,7 +257,7 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
           }
           row.add(TestImages.fromSigned(maskImage, 1, size));
           row.add(TestImages.fromSigned(kept, c, size));
-          row.addAll(Frames.images(result));
+          row.addAll(SamplePictures.images(result));
           grid.row(SdeditExperiment.shortName(p.images().get(i)), row);
         }
         ctx.progress().log("inpainted " + p.images().get(i));

@@ -10,6 +10,7 @@ import dev.diffusionlab.diffusion.Denoiser;
 import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
 import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
+import dev.diffusionlab.diffusion.pipelines.SamplePictures;
 import dev.diffusionlab.diffusion.pipelines.StepHook;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
@@ -149,7 +150,7 @@ public final class SdeditExperiment implements BackendType<SdeditExperiment.Para
             NDArray edited =
                 loop.denoise(
                     noisy, start, estimator, StepHook.NONE, noise, DenoisingLoop.Observer.NONE);
-            row.add(Frames.images(edited).get(0));
+            row.add(SamplePictures.images(edited).get(0));
           }
         }
         row.add(TestImages.fromSigned(x0, c, size));
