@@ -25,6 +25,7 @@ import dev.diffusionlab.run.ResultsStore;
 import dev.diffusionlab.run.Runner;
 import dev.diffusionlab.run.WorkEstimate;
 import dev.diffusionlab.run.slurm.JobCommand;
+import dev.diffusionlab.run.slurm.JobRecord;
 import dev.diffusionlab.run.slurm.SlurmExecutor;
 import dev.diffusionlab.util.Suggestions;
 import java.io.PrintStream;
@@ -344,6 +345,7 @@ public final class Bake {
    * time of what is to run); then a summary.
    */
   private void printDryRun(Plan plan, BuildReport report, WorkEstimate estimate) {
+    ResultsStore store = store();
     List<String[]> rows = new ArrayList<>();
     int unavailable = 0;
     for (ExperimentResult r : report.results()) {
@@ -367,6 +369,15 @@ public final class Bake {
                 + estimate
                     .of(e.id())
                     .map(seconds -> " (about " + ConsoleProgress.duration(seconds) + ")")
+                    .orElse("")
+                + JobRecord.read(JobRecord.fileFor(store.idDir(e.id()), e.key()))
+                    .map(
+                        job ->
+                            "; submitted as Slurm job "
+                                + job.jobId()
+                                + " at "
+                                + job.submitted()
+                                + " (build --executor slurm follows it)")
                     .orElse("");
       }
       rows.add(new String[] {e.id(), e.type().name(), state, detail});

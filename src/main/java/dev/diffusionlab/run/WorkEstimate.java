@@ -75,8 +75,8 @@ public record WorkEstimate(Map<String, Double> seconds, List<String> unknown) {
   }
 
   /**
-   * One line for the console, e.g. "about 1h05m of work ahead on this machine, by earlier runs,
-   * plus 2 experiments have no earlier run to go by (a, b)"; empty when nothing to run has a
+   * One line for the console, e.g. "about 1h05m of work ahead, by the recorded times of earlier
+   * runs, plus 2 experiments have no earlier run to go by (a, b)"; empty when nothing to run has a
    * prediction.
    */
   public Optional<String> summary() {
@@ -86,7 +86,7 @@ public record WorkEstimate(Map<String, Double> seconds, List<String> unknown) {
     StringBuilder line =
         new StringBuilder("about ")
             .append(ConsoleProgress.duration(totalSeconds()))
-            .append(" of work ahead on this machine, by earlier runs");
+            .append(" of work ahead, by the recorded times of earlier runs");
     if (!unknown.isEmpty()) {
       line.append(
           String.format(

@@ -10,9 +10,11 @@ import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestParser;
 import dev.diffusionlab.run.Plan;
 import dev.diffusionlab.run.Planner;
+import dev.diffusionlab.run.slurm.JobRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,6 +98,27 @@ class RunOneCommandTest {
     assertEquals(2, unknown.code(), unknown.err());
     assertTrue(unknown.err().contains("--id: no experiment 'fowrard'"), unknown.err());
     assertTrue(unknown.err().contains("did you mean"), unknown.err());
+  }
+
+  @Test
+  void aDryRunNamesTheJobOfAnExperimentSubmittedEarlier() {
+    new JobRecord("42", Path.of("ignored.log"), Instant.parse("2026-01-02T03:04:05Z"))
+        .write(
+            JobRecord.fileFor(
+                project.resolve("results/forward"), plan.find("forward").orElseThrow().key()));
+    TestProjects.write(project.resolve("content/index.md"), "# Home\n");
+    CommandRun dry = CommandRun.of("--project", project.toString(), "--dry-run");
+    assertEquals(0, dry.code(), dry.out() + dry.err());
+    assertTrue(
+        dry.out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("forward")
+                        && l.endsWith(
+                            "never run; submitted as Slurm job 42 at 2026-01-02T03:04:05Z (build"
+                                + " --executor slurm follows it)")),
+        dry.out());
   }
 
   private boolean hasEntry(String id) throws IOException {

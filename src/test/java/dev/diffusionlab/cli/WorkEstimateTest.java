@@ -56,7 +56,7 @@ class WorkEstimateTest {
     assertTrue(
         run.out()
             .contains(
-                "about 15m00s of work ahead on this machine, by earlier runs, plus 1 experiment"
+                "about 15m00s of work ahead, by the recorded times of earlier runs, plus 1 experiment"
                     + " has no earlier run to go by (noising)"),
         run.out());
   }

@@ -46,6 +46,10 @@ public final class CommandLauncher implements SlurmLauncher {
             List.of(
                 "squeue", "-h", "-t", "all", "-j", String.join(",", jobIds), "-o", "%i|%T|%r|%N"),
             null);
+    if (queue.code() != 0 && !queue.text().contains("Invalid job id")) {
+      // The controller did not answer (restarting, overloaded): nothing can be said of the jobs.
+      throw new SlurmException("squeue failed: " + queue.text().strip());
+    }
     if (queue.code() == 0) {
       for (String line : queue.text().lines().toList()) {
         String[] f = line.split("\\|", -1);
@@ -107,7 +111,8 @@ public final class CommandLauncher implements SlurmLauncher {
         state,
         reason(fields.getOrDefault("Reason", "")),
         node.equals("(null)") ? "" : node,
-        exitCode(fields.getOrDefault("ExitCode", "")));
+        exitCode(fields.getOrDefault("ExitCode", "")),
+        signal(fields.getOrDefault("ExitCode", "")));
   }
 
   /** {@code sacct}, which knows old jobs where accounting is configured; null otherwise. */
@@ -123,10 +128,20 @@ public final class CommandLauncher implements SlurmLauncher {
       String[] f = line.split("\\|", -1);
       if (f.length == 4 && f[0].strip().equals(id)) {
         return new JobInfo(
-            id, JobState.parse(f[1]), f[1].strip(), "", f[3].strip(), exitCode(f[2]));
+            id, JobState.parse(f[1]), f[1].strip(), "", f[3].strip(), exitCode(f[2]), signal(f[2]));
       }
     }
     return null;
+  }
+
+  /** "0:9" (killed by signal 9) → 9; 0 without a signal. */
+  static int signal(String text) {
+    int colon = text.indexOf(':');
+    try {
+      return colon < 0 ? 0 : Integer.parseInt(text.substring(colon + 1).strip());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** "3:0" (exit code 3, no signal) → 3. */

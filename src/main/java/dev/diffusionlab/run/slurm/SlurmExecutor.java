@@ -238,10 +238,28 @@ public final class SlurmExecutor implements Executor {
   /** Follows the jobs until each has ended, printing every change of state. */
   private void follow(Map<String, Job> jobs, Map<String, ExperimentResult> results) {
     Map<String, Job> pending = new LinkedHashMap<>(jobs);
+    boolean silent = false;
     while (!pending.isEmpty()) {
       Map<String, String> byJob = new HashMap<>();
       pending.values().forEach(j -> byJob.put(j.id(), j.experiment().id()));
-      Map<String, JobInfo> infos = slurm.query(byJob.keySet());
+      Map<String, JobInfo> infos;
+      try {
+        infos = slurm.query(byJob.keySet());
+        if (silent) {
+          console.log("  Slurm answers again");
+        }
+        silent = false;
+      } catch (SlurmLauncher.SlurmException noAnswer) {
+        if (!silent) {
+          console.log("  " + noAnswer.getMessage() + "; asking again");
+        }
+        silent = true;
+        if (!pause()) {
+          pending.values().forEach(job -> results.put(job.experiment().id(), stillRunning(job)));
+          return;
+        }
+        continue;
+      }
       // Dependency order: a job's dependencies are settled before it in the same round.
       for (Job job : new ArrayList<>(pending.values())) {
         PlannedExperiment e = job.experiment();
@@ -276,15 +294,21 @@ public final class SlurmExecutor implements Executor {
           settle(job, ended(job, info), results, pending);
         }
       }
-      if (!pending.isEmpty()) {
-        try {
-          Thread.sleep(settings.poll().toMillis());
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          pending.values().forEach(job -> results.put(job.experiment().id(), stillRunning(job)));
-          return;
-        }
+      if (!pending.isEmpty() && !pause()) {
+        pending.values().forEach(job -> results.put(job.experiment().id(), stillRunning(job)));
+        return;
       }
+    }
+  }
+
+  /** Waits one poll interval; false when interrupted (the jobs keep running). */
+  private boolean pause() {
+    try {
+      Thread.sleep(settings.poll().toMillis());
+      return true;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -336,6 +360,7 @@ public final class SlurmExecutor implements Executor {
             : "ended "
                 + info.slurmState()
                 + (info.exitCode() > 0 ? " with exit code " + info.exitCode() : "")
+                + (info.signal() > 0 ? ", killed by signal " + info.signal() : "")
                 + (info.reason().isEmpty() ? "" : " (" + info.reason() + ")");
     if (info != null && info.state() == JobState.COMPLETED) {
       how = "completed but left no entry";

@@ -15,7 +15,11 @@ public interface SlurmLauncher {
    */
   String submit(List<String> options, String script);
 
-  /** What Slurm knows about these jobs; a job it no longer knows is left out. */
+  /**
+   * What Slurm knows about these jobs; a job it no longer knows is left out.
+   *
+   * @throws SlurmException if Slurm does not answer (then nothing is known of the jobs)
+   */
   Map<String, JobInfo> query(Collection<String> jobIds);
 
   /** Cancels a job ({@code scancel}); a job that already ended is no error. */

@@ -31,5 +31,7 @@ class JobStateTest {
     assertEquals(0, CommandLauncher.exitCode("0:9"));
     assertEquals(1, CommandLauncher.exitCode("1"));
     assertEquals(-1, CommandLauncher.exitCode(""));
+    assertEquals(9, CommandLauncher.signal("0:9"));
+    assertEquals(0, CommandLauncher.signal("3:0"));
   }
 }

@@ -117,6 +117,7 @@ class SlurmExecutorTest {
     final Map<String, Integer> queries = new HashMap<>();
     final List<String> cancelled = new ArrayList<>();
     boolean killOnInvalidDep = true;
+    int silentQueries;
 
     @Override
     public String submit(List<String> options, String script) {
@@ -139,6 +140,10 @@ class SlurmExecutorTest {
 
     @Override
     public Map<String, JobInfo> query(Collection<String> ids) {
+      if (silentQueries > 0) {
+        silentQueries--;
+        throw new SlurmException("squeue failed: slurm_load_jobs error: Socket timed out");
+      }
       Map<String, JobInfo> out = new LinkedHashMap<>();
       for (String id : ids) {
         JobInfo info = jobs.get(id);
@@ -179,6 +184,11 @@ class SlurmExecutorTest {
         }
         case "fail" -> put(id, JobState.FAILED, "FAILED", "NonZeroExitCode", 1);
         case "timeout" -> put(id, JobState.TIMEOUT, "TIMEOUT", "TimeLimit", 0);
+        case "killed" -> {
+          JobInfo info = new JobInfo(id, JobState.FAILED, "FAILED", "JobLaunchFailure", "n1", 0, 9);
+          jobs.put(id, info);
+          yield info;
+        }
         case "unavailable" -> {
           TestProjects.write(
               project.resolve("results/" + experiment + "/.slurm-" + id + ".log"),
@@ -358,6 +368,16 @@ class SlurmExecutorTest {
   }
 
   @Test
+  void aJobKilledByASignalSaysSo() {
+    slurm.behaviour.put("side", "killed");
+    BuildReport report = build(false, Map.of());
+    assertEquals(
+        "failed: Slurm job 103 ended FAILED, killed by signal 9 (JobLaunchFailure);"
+            + " log: results/side/.slurm-103.log",
+        result(report, "side").detail());
+  }
+
+  @Test
   void anUnavailableResourceIsNotAFailureAndItsDependentsAreUnavailableToo() {
     slurm.behaviour.put("up", "unavailable");
     BuildReport report = build(false, Map.of());
@@ -409,6 +429,16 @@ class SlurmExecutorTest {
     assertTrue(
         slurm.submitted.get(4).contains("--dependency=afterok:104"), slurm.submitted.toString());
     assertEquals(3, later.count(Outcome.RAN));
+  }
+
+  @Test
+  void aControllerThatDoesNotAnswerForAWhileFailsNothing() {
+    slurm.silentQueries = 3;
+    BuildReport report = build(false, Map.of());
+    assertFalse(report.failed());
+    assertEquals(3, report.count(Outcome.RAN));
+    assertEquals(1, out().split("squeue failed", -1).length - 1, "said once: " + out());
+    assertTrue(out().contains("Slurm answers again"), out());
   }
 
   @Test
