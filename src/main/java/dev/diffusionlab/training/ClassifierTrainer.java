@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.data.Shuffle;
 import dev.diffusionlab.nn.ImageClassifier;
-import dev.diffusionlab.nn.LabeledImages;
 import dev.diffusionlab.util.Progress;
 import java.util.SplittableRandom;
 
@@ -74,7 +74,7 @@ public final class ClassifierTrainer {
       int index = order[offset + i];
       float[] image =
           shifted(
-              image(data, index),
+              data.image(index),
               side,
               shifts.nextInt(-MAX_SHIFT, MAX_SHIFT + 1),
               shifts.nextInt(-MAX_SHIFT, MAX_SHIFT + 1));
@@ -122,7 +122,7 @@ public final class ClassifierTrainer {
       int n = Math.min(batch, data.count() - start);
       float[][] images = new float[n][];
       for (int i = 0; i < n; i++) {
-        images[i] = image(data, start + i);
+        images[i] = data.image(start + i);
       }
       ImageClassifier.Verdict[] verdicts = classifier.classify(images);
       for (int i = 0; i < n; i++) {
@@ -134,15 +134,5 @@ public final class ClassifierTrainer {
       }
     }
     return counts;
-  }
-
-  /** Image {@code index} as [28 * 28] floats in [0, 1]. */
-  public static float[] image(LabeledImages data, int index) {
-    int size = data.side() * data.side();
-    float[] out = new float[size];
-    for (int i = 0; i < size; i++) {
-      out[i] = (data.pixels()[index * size + i] & 0xff) / 255f;
-    }
-    return out;
   }
 }

@@ -6,12 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.data.Shuffle;
 import dev.diffusionlab.diffusion.NoiseSchedule;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.EmbeddedUNet;
 import dev.diffusionlab.nn.HybridLoss;
-import dev.diffusionlab.nn.LabeledImages;
 import dev.diffusionlab.util.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -183,7 +183,7 @@ public final class EmbeddedDenoiserTrainer {
     float[] sqrtOneMinus = new float[batch];
     for (int i = 0; i < batch; i++) {
       int index = order[offset + i];
-      data.copyScaled(index, x0, i * pixels);
+      data.copySigned(index, x0, i * pixels);
       for (int p = 0; p < pixels; p++) {
         eps[i * pixels + p] = (float) gaussian(random);
       }

@@ -2,10 +2,10 @@ package dev.diffusionlab.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.diffusion.NoiseSchedule;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.EmbeddedUNet;
-import dev.diffusionlab.nn.LabeledImages;
 import dev.diffusionlab.util.Hashing;
 import dev.diffusionlab.util.Progress;
 import java.nio.file.Files;
@@ -110,7 +110,7 @@ class EmbeddedDenoiserTrainerTest {
     for (int i = 0; i < n; i++) {
       labels[i] = i % 20;
     }
-    return new LabeledImages(pixels, labels, 28);
+    return LabeledImages.square(pixels, labels, 28);
   }
 
   private static String sha(Path file) {

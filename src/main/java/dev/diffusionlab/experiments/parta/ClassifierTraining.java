@@ -1,6 +1,7 @@
 package dev.diffusionlab.experiments.parta;
 
 import ai.djl.ndarray.NDManager;
+import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
@@ -10,7 +11,6 @@ import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
-import dev.diffusionlab.nn.LabeledImages;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.training.ClassifierTrainer;
 import java.util.ArrayList;

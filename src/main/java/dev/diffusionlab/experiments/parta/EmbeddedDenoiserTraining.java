@@ -1,6 +1,7 @@
 package dev.diffusionlab.experiments.parta;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
@@ -11,7 +12,6 @@ import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedDenoiser;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.EmbeddedUNet;
-import dev.diffusionlab.nn.LabeledImages;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.LossChart;
 import dev.diffusionlab.training.EmbeddedDenoiserTrainer;
