@@ -33,12 +33,7 @@ public final class EmbeddedDenoiserBenchmark {
   public record Timing(String what, double medianMs, String throughput) {}
 
   public static void main(String[] args) {
-    System.out.printf(
-        Locale.ROOT,
-        "machine: %s, %d cores; %s%n",
-        Machine.describe().path("cpu").asText(),
-        Runtime.getRuntime().availableProcessors(),
-        Machine.engineVersion());
+    System.out.println("machine: " + Machine.summary());
     for (Timing t : measure()) {
       System.out.printf(
           Locale.ROOT, "%-70s median %8.2f ms  %s%n", t.what(), t.medianMs(), t.throughput());

@@ -1,6 +1,5 @@
 package dev.diffusionlab.benchmarks;
 
-import ai.djl.engine.Engine;
 import dev.diffusionlab.nn.unet.Conditioning;
 import dev.diffusionlab.nn.unet.UNetConfig;
 import dev.diffusionlab.util.Machine;
@@ -203,18 +202,7 @@ public final class PartBBenchmark {
   public static void main(String[] args) throws IOException {
     int batch = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    System.out.println(
-        "Machine: "
-            + Machine.describe().get("cpu").asText()
-            + ", "
-            + Runtime.getRuntime().availableProcessors()
-            + " cores; "
-            + Engine.getInstance().getEngineName()
-            + " "
-            + Engine.getInstance().getVersion()
-            + ", "
-            + threads()
-            + " threads; no GPU");
+    System.out.println("Machine: " + Machine.summary());
     System.out.println("| network | task | batch | images/s | ms/step |");
     System.out.println("| --- | --- | --- | --- | --- |");
     List<Row> rows = measure(batch, steps);

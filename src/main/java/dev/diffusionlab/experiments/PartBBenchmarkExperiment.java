@@ -76,11 +76,7 @@ public final class PartBBenchmarkExperiment
   @Override
   public void run(Params p, ExperimentContext ctx) throws java.io.IOException {
     List<List<String>> rows = new ArrayList<>();
-    String machine =
-        Machine.describe().get("cpu").asText()
-            + ", "
-            + Runtime.getRuntime().availableProcessors()
-            + " cores, no GPU";
+    String machine = Machine.summary();
     List<PartBBenchmark.Row> measured = PartBBenchmark.measure(p.batch(), p.steps());
     for (PartBBenchmark.Row r : measured) {
       rows.add(

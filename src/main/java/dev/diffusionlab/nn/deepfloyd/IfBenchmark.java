@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.diffusionlab.io.HostTensor;
 import dev.diffusionlab.io.TensorDType;
+import dev.diffusionlab.util.Machine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ public final class IfBenchmark {
   public static void main(String[] args) throws IOException {
     Engine engine = Engine.getInstance();
     engine.setRandomSeed(0);
-    System.out.println(machine(engine));
+    System.out.println(machine());
     Device device = Device.cpu();
     Path tiny = findTinyFixture();
     if (tiny == null) {
@@ -113,30 +114,12 @@ public final class IfBenchmark {
     return new Timing(name, batch, size, (ms[RUNS / 2 - 1] + ms[RUNS / 2]) / 2, ms[0]);
   }
 
-  private static String machine(Engine engine) {
-    Runtime rt = Runtime.getRuntime();
+  private static String machine() {
     return String.format(
-        "machine: %s, %d cores (%s %s), JVM %s, max heap %d MiB, engine %s %s",
-        cpuModel(),
-        rt.availableProcessors(),
-        System.getProperty("os.name"),
-        System.getProperty("os.arch"),
+        "machine: %s, JVM %s, max heap %d MiB",
+        Machine.summary(),
         System.getProperty("java.version"),
-        rt.maxMemory() / (1024 * 1024),
-        engine.getEngineName(),
-        engine.getVersion());
-  }
-
-  private static String cpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst()
-          .orElse("unknown CPU");
-    } catch (IOException e) {
-      return "unknown CPU";
-    }
+        Runtime.getRuntime().maxMemory() / (1024 * 1024));
   }
 
   private static Path findTinyFixture() {
