@@ -1,7 +1,7 @@
 package dev.diffusionlab.diffusion.pipelines;
 
+import dev.diffusionlab.tensor.Noise;
 import java.util.List;
-import java.util.Random;
 
 /**
  * The named views a manifest may choose for visual anagrams (A1.8): {@code identity}, {@code flip}
@@ -72,7 +72,7 @@ public final class Views {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Random random = new Random(GRID);
+    Noise random = Noise.seeded(GRID);
     for (int i = order.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int tmp = order[i];
