@@ -55,6 +55,14 @@ final class BuildCommand implements Callable<Integer> {
       description = "Folder to write the site to (default: site/ in the project).")
   Path out;
 
+  @Option(
+      names = "--site-url",
+      paramLabel = "URL",
+      description =
+          "The address the site is published at (https://...), for the links of sitemap.xml;"
+              + " without it sitemap.xml is not written.")
+  String siteUrl;
+
   @Override
   public Integer call() {
     Bake bake =
@@ -63,7 +71,8 @@ final class BuildCommand implements Callable<Integer> {
             ExperimentTypes.standard(),
             System.out,
             ConsoleProgress.stdoutIsTerminal());
-    return bake.build(new Bake.Request(profile, Set.copyOf(only), Set.copyOf(force), dryRun, out))
+    return bake.build(
+            new Bake.Request(profile, Set.copyOf(only), Set.copyOf(force), dryRun, out, siteUrl))
         .exitCode();
   }
 }
