@@ -19,7 +19,8 @@ import java.util.Map;
  * <pre>
  * cli                                picocli commands
  * report.site                        renders the site from the cache
- * run                                plan, cache keys, results store, runner
+ * run.slurm                          the Slurm executor: experiments as sbatch jobs
+ * run                                plan, cache keys, results store, runner, local executor
  * experiments.., manifest            experiment types (thin), the manifest
  * benchmarks                         throughput measurements
  * diffusion.pipelines, training      sampling loops and guidance; training loops
@@ -27,6 +28,7 @@ import java.util.Map;
  * diffusion                          schedules, schedulers, the denoiser interface
  * report                             grids, tables, charts, GIFs
  * data                               data sets and images
+ * tensor                             seeded noise, image ranges, PSNR, the Gaussian low-pass
  * io                                 tensor files and their read limits
  * util                               progress, hashing, JSON, machine, file trees
  * </pre>
@@ -39,7 +41,8 @@ class ArchitectureTest {
           Map.of("cli", "dev.diffusionlab.cli.."),
           Map.of("build", "dev.diffusionlab.build.."),
           Map.of("site", "dev.diffusionlab.report.site.."),
-          Map.of("run", "dev.diffusionlab.run.."),
+          Map.of("slurm", "dev.diffusionlab.run.slurm.."),
+          Map.of("run", "dev.diffusionlab.run"),
           Map.of(
               "experiments", "dev.diffusionlab.experiments..",
               "manifest", "dev.diffusionlab.manifest.."),
@@ -51,6 +54,7 @@ class ArchitectureTest {
           Map.of("schedulers", "dev.diffusionlab.diffusion"),
           Map.of("figures", "dev.diffusionlab.report"),
           Map.of("data", "dev.diffusionlab.data.."),
+          Map.of("tensor", "dev.diffusionlab.tensor.."),
           Map.of("io", "dev.diffusionlab.io.."),
           Map.of("util", "dev.diffusionlab.util.."));
 

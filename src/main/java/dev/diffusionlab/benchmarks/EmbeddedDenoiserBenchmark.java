@@ -7,11 +7,11 @@ import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.NoiseSchedule;
 import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
 import dev.diffusionlab.diffusion.pipelines.Conditioned;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.nn.EmbeddedDenoiser;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.EmbeddedUNet;
+import dev.diffusionlab.tensor.Noise;
 import dev.diffusionlab.util.Machine;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,12 +33,7 @@ public final class EmbeddedDenoiserBenchmark {
   public record Timing(String what, double medianMs, String throughput) {}
 
   public static void main(String[] args) {
-    System.out.printf(
-        Locale.ROOT,
-        "machine: %s, %d cores; %s%n",
-        Machine.describe().path("cpu").asText(),
-        Runtime.getRuntime().availableProcessors(),
-        Machine.engineVersion());
+    System.out.println("machine: " + Machine.summary());
     for (Timing t : measure()) {
       System.out.printf(
           Locale.ROOT, "%-70s median %8.2f ms  %s%n", t.what(), t.medianMs(), t.throughput());
@@ -60,19 +55,23 @@ public final class EmbeddedDenoiserBenchmark {
                 median,
                 String.format(Locale.ROOT, "%.0f evaluations/s", 1000 / median)));
       }
-      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-      IterativeDenoiser loop =
-          new IterativeDenoiser(scheduler, NoiseSchedule.stridedTimesteps(990, 30));
+      DenoisingLoop loop =
+          new DenoisingLoop(
+              new DdpmScheduler(
+                  denoiser.schedule(),
+                  NoiseSchedule.stridedTimesteps(990, 30),
+                  DdpmScheduler.Variance.LEARNED_RANGE,
+                  new DdpmScheduler.X0.Clip(-1f, 1f)));
       double[] samples = new double[5];
       for (int r = 0; r < samples.length; r++) {
         try (NDManager run = manager.newSubManager()) {
           ClassifierFreeGuidance cfg =
-              new ClassifierFreeGuidance(
+              ClassifierFreeGuidance.prompts(
                   Conditioned.on(denoiser, EmbeddedPrompts.GENERIC, run),
                   Conditioned.on(denoiser, "", run),
                   7);
           long t0 = System.nanoTime();
-          loop.sample(run, 1, 1, 28, cfg, new GaussianNoise(r), null);
+          loop.sample(run, denoiser.shape(1), cfg, Noise.seeded(r), DenoisingLoop.Observer.NONE);
           samples[r] = (System.nanoTime() - t0) / 1e6;
         }
       }

@@ -5,6 +5,7 @@ import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import dev.diffusionlab.manifest.ExperimentSpec;
 import dev.diffusionlab.manifest.Manifest;
 import dev.diffusionlab.manifest.ManifestParser;
+import dev.diffusionlab.manifest.Resources;
 import dev.diffusionlab.report.site.MarkdownRenderer;
 import dev.diffusionlab.report.site.ReportData;
 import dev.diffusionlab.report.site.SiteBuilder;
@@ -13,13 +14,19 @@ import dev.diffusionlab.run.BuildReport;
 import dev.diffusionlab.run.CacheEntry;
 import dev.diffusionlab.run.ConsoleProgress;
 import dev.diffusionlab.run.EntryState;
+import dev.diffusionlab.run.Executor;
 import dev.diffusionlab.run.ExperimentResult;
 import dev.diffusionlab.run.ExperimentResult.Outcome;
+import dev.diffusionlab.run.LocalExecutor;
 import dev.diffusionlab.run.Plan;
 import dev.diffusionlab.run.PlannedExperiment;
 import dev.diffusionlab.run.Planner;
 import dev.diffusionlab.run.ResultsStore;
 import dev.diffusionlab.run.Runner;
+import dev.diffusionlab.run.WorkEstimate;
+import dev.diffusionlab.run.slurm.JobCommand;
+import dev.diffusionlab.run.slurm.JobRecord;
+import dev.diffusionlab.run.slurm.SlurmExecutor;
 import dev.diffusionlab.util.Suggestions;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,16 +50,32 @@ public final class Bake {
   private final ExperimentTypes types;
   private final PrintStream out;
   private final boolean terminal;
+  private final ExecutorChoice executor;
 
   /**
    * @param out where progress and the summary go
    * @param terminal whether {@code out} is an interactive terminal (progress redraws in place)
    */
   public Bake(Project project, ExperimentTypes types, PrintStream out, boolean terminal) {
+    this(project, types, out, terminal, ExecutorChoice.LOCAL);
+  }
+
+  private Bake(
+      Project project,
+      ExperimentTypes types,
+      PrintStream out,
+      boolean terminal,
+      ExecutorChoice executor) {
     this.project = project;
     this.types = types;
     this.out = out;
     this.terminal = terminal;
+    this.executor = executor;
+  }
+
+  /** This bake, running what the cache lacks with {@code choice}. */
+  public Bake withExecutor(ExecutorChoice choice) {
+    return new Bake(project, types, out, terminal, choice);
   }
 
   /**
@@ -148,20 +171,23 @@ public final class Bake {
     Checked checked = check(request);
     ResultsStore store = store();
     ConsoleProgress console = new ConsoleProgress(out, terminal, "");
-    Runner runner = new Runner(store, project.contentDir(), console);
+    Runner runner = new Runner(store, executor(checked, store, console));
     BuildOptions options = new BuildOptions(request.only(), request.force(), request.dryRun());
     if (request.dryRun()) {
       BuildReport report = runner.build(checked.plan(), options);
-      printDryRun(checked.plan(), report);
+      printDryRun(checked.plan(), report, estimate(checked.plan(), report, store));
       return new Result(report, List.of(), checked.site(), null);
     }
+    BuildReport preview =
+        runner.build(checked.plan(), new BuildOptions(request.only(), request.force(), true));
+    estimate(checked.plan(), preview, store).summary().ifPresent(out::println);
     BuildReport report = runner.build(checked.plan(), options);
     ReportData data = reportData(checked.manifest(), checked.plan(), report, store);
     List<String> pages = siteBuilder().build(data, checked.site(), request.siteUrl());
     double seconds = (System.nanoTime() - start) / 1e9;
     out.printf(
         Locale.ROOT,
-        "%d experiments: %d cached, %d ran, %d failed, %d skipped, %d unavailable; %d pages in %s"
+        "%d experiments: %d cached, %d ran, %d failed, %d skipped, %d unavailable%s; %d pages in %s"
             + " (%.1f s)%n",
         report.results().size(),
         report.count(Outcome.CACHED),
@@ -169,10 +195,88 @@ public final class Bake {
         report.count(Outcome.FAILED),
         report.count(Outcome.SKIPPED),
         report.count(Outcome.UNAVAILABLE),
+        report.count(Outcome.SUBMITTED) == 0
+            ? ""
+            : ", " + report.count(Outcome.SUBMITTED) + " still running as Slurm jobs",
         pages.size(),
         checked.site().resolve("index.html"),
         seconds);
     return new Result(report, pages, checked.site(), data);
+  }
+
+  private Executor executor(Checked checked, ResultsStore store, ConsoleProgress console) {
+    if (executor.kind() == ExecutorChoice.Kind.LOCAL) {
+      return new LocalExecutor(store, project.contentDir(), console);
+    }
+    Resources resources =
+        checked.manifest().profile(checked.plan().profile()).orElseThrow().resources();
+    SlurmExecutor.Settings settings =
+        new SlurmExecutor.Settings(
+            JobCommand.thisProgram(project.root(), project.manifest(), executor.cudaJar()),
+            e -> resources.of(e.type().name(), e.id()),
+            executor.sbatchOptions(),
+            executor.noWait(),
+            executor.poll());
+    return new SlurmExecutor(store, project.contentDir(), console, executor.slurm(), settings);
+  }
+
+  /**
+   * Runs one experiment into the cache, as a cluster job does: its dependencies must have their
+   * entries; if the entry exists already (another job or build made it) nothing runs.
+   *
+   * @param key the cache key the job was submitted for
+   * @return 0 when the entry is there, 1 when the run failed, {@link
+   *     SlurmExecutor#EXIT_UNAVAILABLE} when an external resource is absent
+   * @throws BadOptionException for an unknown profile or id, or a key the manifest no longer gives
+   */
+  public int runOne(String profile, String id, String key, boolean force) {
+    Manifest manifest = parse();
+    if (manifest.profile(profile).isEmpty()) {
+      throw new BadOptionException("--profile", "unknown profile '" + profile + "'");
+    }
+    Plan plan = planner().plan(manifest, profile);
+    checkIds(plan, Set.of(id), "--id");
+    PlannedExperiment e = plan.find(id).orElseThrow();
+    if (!e.key().hash().equals(key)) {
+      throw new BadOptionException(
+          "--key",
+          id
+              + " has key "
+              + e.key().hash()
+              + " now, not "
+              + key
+              + ": the manifest or an input changed after the job was submitted; build again");
+    }
+    ResultsStore store = store();
+    if (!force && store.check(id, e.key()).condition() == EntryState.Condition.COMPLETE) {
+      out.println(id + ": already in the cache");
+      return 0;
+    }
+    ConsoleProgress console = new ConsoleProgress(out, false, "");
+    Map<String, CacheEntry> deps = new LinkedHashMap<>();
+    for (String dep : e.dependsOn()) {
+      PlannedExperiment d = plan.find(dep).orElseThrow();
+      EntryState state = store.check(d.id(), d.key());
+      if (state.condition() != EntryState.Condition.COMPLETE) {
+        out.println(
+            "failed: dependency " + dep + " has no complete entry (" + state.reason() + ")");
+        return 1;
+      }
+      deps.put(dep, state.entry().orElseThrow());
+    }
+    ExperimentResult result =
+        new LocalExecutor(store, project.contentDir(), console).runOne(profile, e, deps, force);
+    return switch (result.outcome()) {
+      case RAN, CACHED -> 0;
+      case UNAVAILABLE -> {
+        out.println("unavailable: " + result.detail());
+        yield SlurmExecutor.EXIT_UNAVAILABLE;
+      }
+      default -> {
+        out.println(result.detail());
+        yield 1;
+      }
+    };
   }
 
   /** Renders the pages and templates from a build's data into {@code site} again. */
@@ -239,8 +343,24 @@ public final class Bake {
     return SiteBuilder.outputFolderProblem(site).map(problem -> "--out " + problem);
   }
 
-  /** One aligned line per experiment: id, type, what a build would do and why; then a summary. */
-  private void printDryRun(Plan plan, BuildReport report) {
+  /** The predicted time of what a (dry) build reports as to run, leaving out unavailable ones. */
+  private WorkEstimate estimate(Plan plan, BuildReport dryRun, ResultsStore store) {
+    List<PlannedExperiment> toRun = new ArrayList<>();
+    for (ExperimentResult r : dryRun.results()) {
+      PlannedExperiment e = plan.find(r.id()).orElseThrow();
+      if (r.outcome() == Outcome.WOULD_RUN && e.unavailable(project.contentDir()).isEmpty()) {
+        toRun.add(e);
+      }
+    }
+    return WorkEstimate.of(toRun, store);
+  }
+
+  /**
+   * One aligned line per experiment: id, type, what a build would do and why (with the predicted
+   * time of what is to run); then a summary.
+   */
+  private void printDryRun(Plan plan, BuildReport report, WorkEstimate estimate) {
+    ResultsStore store = store();
     List<String[]> rows = new ArrayList<>();
     int unavailable = 0;
     for (ExperimentResult r : report.results()) {
@@ -259,7 +379,21 @@ public final class Bake {
             r.detail().equals("cached") ? "" : r.detail().replaceFirst("^cached \\((.*)\\)$", "$1");
       } else {
         state = "to run";
-        detail = r.detail();
+        detail =
+            r.detail()
+                + estimate
+                    .of(e.id())
+                    .map(seconds -> " (about " + ConsoleProgress.duration(seconds) + ")")
+                    .orElse("")
+                + JobRecord.read(JobRecord.fileFor(store.idDir(e.id()), e.key()))
+                    .map(
+                        job ->
+                            "; submitted as Slurm job "
+                                + job.jobId()
+                                + " at "
+                                + job.submitted()
+                                + " (build --executor slurm follows it)")
+                    .orElse("");
       }
       rows.add(new String[] {e.id(), e.type().name(), state, detail});
     }
@@ -283,6 +417,7 @@ public final class Bake {
         report.count(Outcome.WOULD_RUN) - unavailable,
         unavailable,
         plan.profile());
+    estimate.summary().ifPresent(out::println);
   }
 
   /** Entries of this build, plus cached entries of experiments that --only left out. */
@@ -317,6 +452,11 @@ public final class Bake {
     @Override
     public Collection<String> ids() {
       return plan.experiments().stream().map(PlannedExperiment::id).toList();
+    }
+
+    @Override
+    public Optional<com.fasterxml.jackson.databind.JsonNode> params(String id) {
+      return plan.find(id).map(PlannedExperiment::canonicalParams);
     }
 
     @Override

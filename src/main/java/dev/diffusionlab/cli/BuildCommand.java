@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
     description = "Run the manifest's experiments that are not cached, then render the site.")
 final class BuildCommand implements Callable<Integer> {
   @Mixin ProjectOptions project = new ProjectOptions();
+  @Mixin ExecutorOptions executor = new ExecutorOptions();
 
   @Option(
       names = "--profile",
@@ -71,8 +72,9 @@ final class BuildCommand implements Callable<Integer> {
             ExperimentTypes.standard(),
             System.out,
             ConsoleProgress.stdoutIsTerminal());
-    return bake.build(
-            new Bake.Request(profile, Set.copyOf(only), Set.copyOf(force), dryRun, out, siteUrl))
+    return bake.withExecutor(executor.choice(System.getenv()))
+        .build(
+            new Bake.Request(profile, Set.copyOf(only), Set.copyOf(force), dryRun, out, siteUrl));
         .exitCode();
   }
 }

@@ -16,7 +16,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Runs the diffusion experiments of a YAML manifest and renders the report site.",
-    subcommands = {BuildCommand.class, ServeCommand.class, CacheCommand.class, TypesCommand.class},
+    subcommands = {
+      BuildCommand.class,
+      ServeCommand.class,
+      CacheCommand.class,
+      TypesCommand.class,
+      RunOneCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -49,6 +55,7 @@ public final class Main implements Runnable {
                 || list.get(0).equals("cache")
                 || list.get(0).equals("serve")
                 || list.get(0).equals("types")
+                || list.get(0).equals("run-one")
                 || list.get(0).equals("help")
                 || TOP_LEVEL.contains(list.get(0)));
     if (!hasCommand) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.awt.Dimension;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -11,21 +12,69 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** Reading, writing and converting images between files, {@link BufferedImage} and NDArrays. */
 public final class Images {
   private Images() {}
 
+  /** The largest width or height an input image may have (a decoded 8192² RGB is 256 MiB). */
+  public static final int MAX_SIDE = 8192;
+
   /**
-   * Reads an image file.
+   * An image file's width and height, read from its header without decoding the pixels.
    *
-   * @throws IllegalArgumentException naming the file if it is missing or not a readable image
+   * @throws IllegalArgumentException naming the file if it is missing, not a readable image, or
+   *     larger than {@link #MAX_SIDE} on a side
    */
-  public static BufferedImage read(Path file) {
+  public static Dimension dimensions(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(file + ": image file not found");
     }
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new IllegalArgumentException(
+            file + ": not a readable image (expected PNG, JPEG, GIF or BMP)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        Dimension size = new Dimension(reader.getWidth(0), reader.getHeight(0));
+        if (size.width <= 0 || size.height <= 0) {
+          throw new IllegalArgumentException(file + ": image has no pixels");
+        }
+        if (size.width > MAX_SIDE || size.height > MAX_SIDE) {
+          throw new IllegalArgumentException(
+              file
+                  + ": image is "
+                  + size.width
+                  + "x"
+                  + size.height
+                  + ", larger than the limit of "
+                  + MAX_SIDE
+                  + " pixels a side");
+        }
+        return size;
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read image: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads an image file.
+   *
+   * @throws IllegalArgumentException naming the file if it is missing, not a readable image or
+   *     larger than {@link #MAX_SIDE} on a side
+   */
+  public static BufferedImage read(Path file) {
+    dimensions(file);
     try {
       BufferedImage image = ImageIO.read(file.toFile());
       if (image == null) {

@@ -1,7 +1,8 @@
 package dev.diffusionlab.data;
 
 /**
- * Grey images with integer labels, as MNIST stores them.
+ * Grey images with integer labels, as MNIST stores them; {@link #image} reads one in [0, 1] and
+ * {@link #copySigned} in [-1, 1].
  *
  * @param pixels count × height × width values 0–255, row-major
  * @param labels one label per image
@@ -14,8 +15,54 @@ public record LabeledImages(byte[] pixels, int[] labels, int height, int width) 
     }
   }
 
+  /** Square images of side × side pixels. */
+  public static LabeledImages square(byte[] pixels, int[] labels, int side) {
+    return new LabeledImages(pixels, labels, side, side);
+  }
+
   public int count() {
     return labels.length;
+  }
+
+  /** The side of square images. */
+  public int side() {
+    if (height != width) {
+      throw new IllegalStateException("images are " + height + "x" + width + ", not square");
+    }
+    return height;
+  }
+
+  /** Copies image {@code index} as floats in [-1, 1] into {@code out} at {@code offset}. */
+  public void copySigned(int index, float[] out, int offset) {
+    int size = height * width;
+    int start = index * size;
+    for (int i = 0; i < size; i++) {
+      out[offset + i] = (pixels[start + i] & 0xff) / 127.5f - 1f;
+    }
+  }
+
+  /** Concatenates two sets; labels of {@code second} are shifted by {@code labelOffset}. */
+  public static LabeledImages concat(LabeledImages first, LabeledImages second, int labelOffset) {
+    if (first.height != second.height || first.width != second.width) {
+      throw new IllegalArgumentException(
+          "image sizes differ: "
+              + first.height
+              + "x"
+              + first.width
+              + " vs "
+              + second.height
+              + "x"
+              + second.width);
+    }
+    byte[] pixels = new byte[first.pixels.length + second.pixels.length];
+    System.arraycopy(first.pixels, 0, pixels, 0, first.pixels.length);
+    System.arraycopy(second.pixels, 0, pixels, first.pixels.length, second.pixels.length);
+    int[] labels = new int[first.labels.length + second.labels.length];
+    System.arraycopy(first.labels, 0, labels, 0, first.labels.length);
+    for (int i = 0; i < second.labels.length; i++) {
+      labels[first.labels.length + i] = second.labels[i] + labelOffset;
+    }
+    return new LabeledImages(pixels, labels, first.height, first.width);
   }
 
   /** Image {@code index} as floats in [0, 1], length height × width. */

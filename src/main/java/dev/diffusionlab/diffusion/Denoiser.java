@@ -1,6 +1,7 @@
 package dev.diffusionlab.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * A text-conditioned noise predictor in the style of DeepFloyd IF stage I: from noisy images, their
@@ -27,6 +28,11 @@ public interface Denoiser extends AutoCloseable {
 
   /** Image side H = W that the model was trained on. */
   int imageSize();
+
+  /** The shape [n, C, H, W] of a batch of n images. */
+  default Shape shape(int n) {
+    return new Shape(n, channels(), imageSize(), imageSize());
+  }
 
   /** The training noise schedule (abar_t for t in [0, T)). */
   NoiseSchedule schedule();

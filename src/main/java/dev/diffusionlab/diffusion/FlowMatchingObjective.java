@@ -3,6 +3,7 @@ package dev.diffusionlab.diffusion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.diffusionlab.tensor.Noise;
 import java.util.Random;
 
 /**
@@ -14,8 +15,8 @@ public record FlowMatchingObjective() implements DiffusionObjective {
   public TrainingPair pair(NDArray clean, Random random) {
     NDManager m = clean.getManager();
     int n = (int) clean.getShape().get(0);
-    NDArray t = GaussianNoise.uniform(m, random, new Shape(n, 1));
-    NDArray x0 = GaussianNoise.normal(m, random, clean.getShape());
+    NDArray t = Noise.uniform(random, m, new Shape(n, 1));
+    NDArray x0 = Noise.normal(random, m, clean.getShape());
     NDArray tt = t.reshape(n, 1, 1, 1);
     NDArray xt = x0.mul(tt.neg().add(1)).add(clean.mul(tt));
     return new TrainingPair(xt, t, clean.sub(x0));

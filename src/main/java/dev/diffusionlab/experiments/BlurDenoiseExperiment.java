@@ -1,11 +1,12 @@
 package dev.diffusionlab.experiments;
 
-import dev.diffusionlab.data.GaussianBlur;
 import dev.diffusionlab.data.Images;
 import dev.diffusionlab.data.Npy;
 import dev.diffusionlab.data.TestImages;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.GaussianLowPass;
+import dev.diffusionlab.tensor.Psnr;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,7 +40,7 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -90,14 +91,14 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
       throw new IllegalArgumentException(
           "experiment '" + p.source() + "' has no noisy-t*.npy outputs");
     }
-    GaussianBlur blur = new GaussianBlur(p.kernelSize(), p.sigma());
+    GaussianLowPass blur = new GaussianLowPass(p.kernelSize(), p.sigma());
     List<BufferedImage> noisyRow = new ArrayList<>();
     List<BufferedImage> blurRow = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
     for (int t : timesteps) {
       float[] noisy = Npy.read(source.file("noisy-t" + t + ".npy")).data();
-      float[] blurred = blur.apply(noisy, 3, size, size);
+      float[] blurred = blur.lowPass(noisy, 3, size, size);
       Npy.write(
           ctx.output("blurred-t" + t + ".npy", OutputKind.DATA, "blurred x_t, t = " + t),
           blurred,
@@ -113,8 +114,8 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
       rows.add(
           List.of(
               Integer.toString(t),
-              CsvTable.number(TestImages.psnr(noisy, original.data()), 2),
-              CsvTable.number(TestImages.psnr(blurred, original.data()), 2)));
+              CsvTable.number(Psnr.signed(noisy, original.data()), 2),
+              CsvTable.number(Psnr.signed(blurred, original.data()), 2)));
     }
     BufferedImage grid =
         new ImageGrid()

@@ -5,36 +5,34 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diffusionlab.data.ImageBatches;
 import dev.diffusionlab.data.Images;
 import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.data.Npy;
-import dev.diffusionlab.diffusion.ClassifierFreeGuidance;
-import dev.diffusionlab.diffusion.DdpmAncestralSampler;
+import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.DiffusionObjective;
-import dev.diffusionlab.diffusion.FlowEulerSampler;
+import dev.diffusionlab.diffusion.FlowMatchEulerScheduler;
 import dev.diffusionlab.diffusion.NoiseSchedule;
-import dev.diffusionlab.diffusion.Sampler;
-import dev.diffusionlab.diffusion.TimeConditionedModel;
 import dev.diffusionlab.diffusion.TrainingPair;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
+import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.nn.unet.Conditioning;
 import dev.diffusionlab.nn.unet.UNet;
 import dev.diffusionlab.nn.unet.UNetConfig;
 import dev.diffusionlab.report.AnimatedGif;
 import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.report.SampleImages;
+import dev.diffusionlab.tensor.Noise;
 import dev.diffusionlab.training.TrainingHistory;
 import dev.diffusionlab.training.TrainingLoop;
 import dev.diffusionlab.training.TrainingPlan;
-import dev.diffusionlab.util.Json;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.TreeSet;
 
@@ -150,7 +148,9 @@ public final class DiffusionUNetExperiment
                 individualName(p, i), OutputKind.FIGURE, "one sample after the last epoch"));
       }
       outputs.add(new DeclaredOutput("index.json", OutputKind.DATA, "the individual samples"));
-      outputs.add(new DeclaredOutput("sampling.gif", OutputKind.FIGURE, "sampling animation"));
+      if (p.gifFrames() > 0) {
+        outputs.add(new DeclaredOutput("sampling.gif", OutputKind.FIGURE, "sampling animation"));
+      }
     }
     return outputs;
   }
@@ -198,10 +198,11 @@ public final class DiffusionUNetExperiment
   public void run(Params p, ExperimentContext ctx) throws Exception {
     LabeledImages train = PartBTraining.train(ctx);
     DiffusionObjective objective = DiffusionObjective.named(p.objective(), p.timesteps());
-    Sampler sampler =
-        p.objective().equals("ddpm")
-            ? new DdpmAncestralSampler(NoiseSchedule.linear(p.timesteps(), 1e-4, 0.02))
-            : new FlowEulerSampler(p.samplingSteps());
+    DenoisingLoop sampler =
+        new DenoisingLoop(
+            p.objective().equals("ddpm")
+                ? DdpmScheduler.course(NoiseSchedule.linear(p.timesteps(), 1e-4, 0.02))
+                : new FlowMatchEulerScheduler(p.samplingSteps()));
     Conditioning conditioning =
         p.classConditioned() ? Conditioning.TIME_AND_CLASS : Conditioning.TIME;
     TreeSet<Integer> sampleEpochs = sampleEpochs(p);
@@ -271,7 +272,7 @@ public final class DiffusionUNetExperiment
       ExperimentContext ctx,
       UNet net,
       NDManager manager,
-      Sampler sampler,
+      DenoisingLoop sampler,
       int epoch,
       boolean last) {
     int n = CLASSES * p.samplesPerClass();
@@ -281,7 +282,7 @@ public final class DiffusionUNetExperiment
     float[] samples;
     try (NDManager m = manager.newSubManager()) {
       ParameterStore store = new ParameterStore(manager, false);
-      TimeConditionedModel model;
+      NoiseEstimator model;
       if (p.classConditioned()) {
         int[] classes = new int[n];
         for (int i = 0; i < n; i++) {
@@ -289,22 +290,29 @@ public final class DiffusionUNetExperiment
         }
         NDArray oneHot = ImageBatches.oneHot(classes, CLASSES, m);
         model =
-            ClassifierFreeGuidance.guide(
+            ClassifierFreeGuidance.classes(
                 (x, t, c) -> net.forward(store, new NDList(x, t, c), false).head(),
                 oneHot,
+                sampler.scheduler(),
                 p.guidance());
       } else {
-        model = (x, t) -> net.forward(store, new NDList(x, t), false).head();
+        model =
+            NoiseEstimator.timeConditioned(
+                (x, t) -> net.forward(store, new NDList(x, t), false).head(), sampler.scheduler());
       }
-      // The same starting noise after every epoch, so the rows show the network changing.
+      // The same starting noise after every epoch, so the rows show the network changing; the
+      // stream seed + 7 is the one the committed samples were drawn from.
       NDArray x =
           sampler.sample(
-              model,
               m,
               new Shape(n, 1, SIZE, SIZE),
-              new Random(ctx.seed() + 7),
-              (step, current) -> {
-                if (last && (step % every == 0 || step == sampler.steps())) {
+              model,
+              Noise.seeded(ctx.seed() + 7),
+              (step, t, current) -> {
+                if (last
+                    && p.gifFrames() > 0
+                    && step > 0
+                    && (step % every == 0 || step == sampler.steps())) {
                   frames.add(gridImage(p, current.toFloatArray(), "step " + step));
                 }
               });
@@ -357,27 +365,24 @@ public final class DiffusionUNetExperiment
   }
 
   private void writeIndividual(Params p, ExperimentContext ctx, float[] samples, int epoch) {
-    ArrayNode list = JsonNodeFactory.instance.arrayNode();
+    SampleIndex index = new SampleIndex().put("objective", p.objective()).put("epoch", epoch);
     for (int i = 0; i < CLASSES * p.samplesPerClass(); i++) {
       String name = individualName(p, i);
       Images.writePng(
           SampleImages.image(samples, i, SIZE, SIZE),
           ctx.output(name, OutputKind.FIGURE, "one sample after epoch " + epoch));
-      ObjectNode entry = list.addObject().put("file", name).put("epoch", epoch);
-      if (p.classConditioned()) {
-        entry.put("class", intendedClass(i, p.samplesPerClass())).put("guidance", p.guidance());
-      }
+      boolean conditioned = p.classConditioned();
+      index.add(
+          new SampleIndex.Sample(
+              name,
+              null,
+              epoch,
+              conditioned ? intendedClass(i, p.samplesPerClass()) : null,
+              null,
+              null,
+              conditioned ? p.guidance() : null));
     }
-    ObjectNode index = JsonNodeFactory.instance.objectNode();
-    index.put("objective", p.objective()).put("epoch", epoch).set("samples", list);
-    try {
-      Json.files()
-          .writerWithDefaultPrettyPrinter()
-          .writeValue(
-              ctx.output("index.json", OutputKind.DATA, "the individual samples").toFile(), index);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    index.write(ctx.output("index.json", OutputKind.DATA, "the individual samples"));
   }
 
   // Samples of epochs trained before an interruption are already in the work folder.
@@ -396,5 +401,18 @@ public final class DiffusionUNetExperiment
         ctx.output("sampling.gif", OutputKind.FIGURE, "sampling animation");
       }
     }
+  }
+
+  /**
+   * Width² × (3 × images trained, for forward and backward, + the network evaluations of sampling:
+   * every sampled epoch's samples × steps, twice with guidance).
+   */
+  @Override
+  public OptionalDouble work(Params p) {
+    double samples = 10.0 * p.samplesPerClass() * (p.classConditioned() ? 2 : 1);
+    int steps = p.objective().equals("ddpm") ? p.timesteps() : p.samplingSteps();
+    double sampled = (p.sampleEpochs().size() + 1) * samples * steps;
+    return OptionalDouble.of(
+        (double) p.hidden() * p.hidden() * (3.0 * p.epochs() * p.trainSize() + sampled));
   }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * One kind of experiment that a manifest can name in its {@code type} field.
@@ -48,6 +49,17 @@ public interface ExperimentType<P extends Record> {
   default void validate(P params) {}
 
   /**
+   * Checks the files these params name, under {@code content/} or outside it (masks, model weights,
+   * prompt embeddings), before anything runs: that they stay inside their folder, can be read and
+   * have the form a run needs. Cheap checks only (headers, sizes): nothing is loaded. Files that
+   * are absent are not an error here when {@link #unavailable} reports them. Throw {@link
+   * InvalidParamsException} naming the field.
+   *
+   * @param contentDir the project's {@code content/} folder, against which relative paths resolve
+   */
+  default void checkInputs(P params, Path contentDir) {}
+
+  /**
    * The output files a run with these params writes. Pages' references to outputs are checked
    * against this before anything runs, and {@code types TYPE} lists it for the defaults. Empty
    * means undeclared: references to the experiment are then checked only once it has run.
@@ -64,6 +76,15 @@ public interface ExperimentType<P extends Record> {
    */
   default Optional<String> unavailable(P params, Path contentDir) {
     return Optional.empty();
+  }
+
+  /**
+   * A number proportional to the computation a run with these params needs (for a training, say,
+   * epochs × images × width²), so that the recorded time of an earlier run with other params
+   * predicts this one's before a long build. Empty when the type has no such model.
+   */
+  default OptionalDouble work(P params) {
+    return OptionalDouble.empty();
   }
 
   /**

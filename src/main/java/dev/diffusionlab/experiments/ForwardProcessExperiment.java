@@ -9,11 +9,11 @@ import dev.diffusionlab.data.TestImages;
 import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.NoiseSchedule;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.Noise;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A1.1: the forward process {@code x_t = sqrt(abar_t) x0 + sqrt(1 - abar_t) eps} on a test image,
@@ -104,20 +104,18 @@ public final class ForwardProcessExperiment
     BufferedImage original = TestImages.fromSigned(x0, 3, size);
     Images.writePng(original, ctx.output("original.png", OutputKind.FIGURE, "the test image"));
 
+    NoiseSchedule schedule = NoiseSchedule.squaredCosCapV2(p.numTrainTimesteps());
     DdpmScheduler scheduler =
-        new DdpmScheduler(NoiseSchedule.squaredCosCapV2(p.numTrainTimesteps()));
-    Random random = new Random(ctx.seed());
+        DdpmScheduler.deepFloyd(
+            schedule, NoiseSchedule.stridedTimesteps(p.numTrainTimesteps() - 1, 1));
+    Noise noise = Noise.seeded(ctx.seed());
     List<BufferedImage> row = new ArrayList<>(List.of(original));
     List<String> labels = new ArrayList<>(List.of("original"));
     try (NDManager manager = NDManager.newBaseManager()) {
-      Shape shape = new Shape(3, size, size);
+      Shape shape = new Shape(1, 3, size, size);
       NDArray clean = manager.create(x0, shape);
       for (int t : p.timesteps()) {
-        float[] eps = new float[x0.length];
-        for (int i = 0; i < eps.length; i++) {
-          eps[i] = (float) random.nextGaussian();
-        }
-        float[] noisy = scheduler.addNoise(clean, manager.create(eps, shape), t).toFloatArray();
+        float[] noisy = scheduler.addNoise(clean, noise.normal(manager, shape), t).toFloatArray();
         Npy.write(
             ctx.output("noisy-t" + t + ".npy", OutputKind.DATA, "x_t at t = " + t),
             noisy,

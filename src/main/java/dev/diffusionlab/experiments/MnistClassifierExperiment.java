@@ -19,6 +19,7 @@ import dev.diffusionlab.training.TrainingPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Trains the MNIST classifier that scores class-conditioned samples (accuracy against the intended
@@ -133,5 +134,11 @@ public final class MnistClassifierExperiment
       }
     }
     return (double) correct / test.count();
+  }
+
+  /** Images trained. */
+  @Override
+  public OptionalDouble work(Params p) {
+    return OptionalDouble.of((double) p.epochs() * p.trainSize());
   }
 }

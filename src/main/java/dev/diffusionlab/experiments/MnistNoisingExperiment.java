@@ -4,11 +4,11 @@ import dev.diffusionlab.data.Images;
 import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.report.SampleImages;
+import dev.diffusionlab.tensor.Noise;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /** B1.2: MNIST digits noised as {@code z = x + sigma eps} over a range of sigma. */
 public final class MnistNoisingExperiment implements ExperimentType<MnistNoisingExperiment.Params> {
@@ -63,7 +63,7 @@ public final class MnistNoisingExperiment implements ExperimentType<MnistNoising
   @Override
   public void run(Params p, ExperimentContext ctx) {
     LabeledImages train = PartBTraining.train(ctx);
-    Random random = new Random(ctx.seed());
+    Noise noise = Noise.seeded(ctx.seed());
     ImageGrid grid = new ImageGrid();
     List<String> labels = new ArrayList<>();
     for (double sigma : p.sigmas()) {
@@ -76,7 +76,7 @@ public final class MnistNoisingExperiment implements ExperimentType<MnistNoising
       for (double sigma : p.sigmas()) {
         float[] z = new float[x.length];
         for (int i = 0; i < x.length; i++) {
-          z[i] = (float) (x[i] + sigma * random.nextGaussian());
+          z[i] = (float) (x[i] + sigma * noise.nextGaussian());
         }
         row.add(SampleImages.image(z, 0, SIZE, SIZE));
       }

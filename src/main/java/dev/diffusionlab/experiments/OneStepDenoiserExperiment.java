@@ -7,13 +7,14 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.ParameterStore;
 import dev.diffusionlab.data.ImageBatches;
 import dev.diffusionlab.data.LabeledImages;
-import dev.diffusionlab.diffusion.GaussianNoise;
 import dev.diffusionlab.nn.unet.Conditioning;
 import dev.diffusionlab.nn.unet.UNet;
 import dev.diffusionlab.nn.unet.UNetConfig;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.report.SampleImages;
+import dev.diffusionlab.tensor.Noise;
+import dev.diffusionlab.tensor.Psnr;
 import dev.diffusionlab.training.TrainingHistory;
 import dev.diffusionlab.training.TrainingLoop;
 import dev.diffusionlab.training.TrainingPlan;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Random;
 
 /**
@@ -180,7 +182,7 @@ public final class OneStepDenoiserExperiment
 
   /** x + sigma eps, or pure noise eps when sigma is negative. */
   private static NDArray noisy(NDArray clean, double sigma, Random random) {
-    NDArray eps = GaussianNoise.normal(clean.getManager(), random, clean.getShape());
+    NDArray eps = Noise.normal(random, clean.getManager(), clean.getShape());
     return sigma < 0 ? eps : clean.add(eps.mul((float) sigma));
   }
 
@@ -217,10 +219,6 @@ public final class OneStepDenoiserExperiment
     return new Evaluation(clean, noisy, denoised, squared / ((double) count * pixels));
   }
 
-  private static double psnr(double mse) {
-    return 10 * Math.log10(1 / mse);
-  }
-
   private void showResults(
       Params p, ExperimentContext ctx, UNet net, NDManager manager, LabeledImages test, int epoch) {
     double sigma = p.pureNoise() ? -1 : p.trainSigma();
@@ -245,7 +243,7 @@ public final class OneStepDenoiserExperiment
                 List.of(
                     Integer.toString(epoch),
                     CsvTable.number(e.mse(), 5),
-                    CsvTable.number(psnr(e.mse()), 2))))
+                    CsvTable.number(Psnr.fromMse(e.mse()), 2))))
         .write(
             ctx.output(
                 "test-epoch" + epoch + ".csv", OutputKind.DATA, "test MSE after epoch " + epoch));
@@ -288,9 +286,9 @@ public final class OneStepDenoiserExperiment
           List.of(
               CsvTable.number(sigma, 2),
               CsvTable.number(noisyMse, 5),
-              CsvTable.number(psnr(noisyMse), 2),
+              CsvTable.number(Psnr.fromMse(noisyMse), 2),
               CsvTable.number(e.mse(), 5),
-              CsvTable.number(psnr(e.mse()), 2)));
+              CsvTable.number(Psnr.fromMse(e.mse()), 2)));
     }
     BufferedImage grid =
         new ImageGrid()
@@ -352,5 +350,13 @@ public final class OneStepDenoiserExperiment
 
   private static void images(ExperimentContext ctx, String name, BufferedImage image, String what) {
     dev.diffusionlab.data.Images.writePng(image, ctx.output(name, OutputKind.FIGURE, what));
+  }
+
+  /** Width² × (3 × images trained + test images denoised after each result epoch). */
+  @Override
+  public OptionalDouble work(Params p) {
+    double tested = (double) p.resultEpochs().size() * p.testSize();
+    return OptionalDouble.of(
+        (double) p.hidden() * p.hidden() * (3.0 * p.epochs() * p.trainSize() + tested));
   }
 }

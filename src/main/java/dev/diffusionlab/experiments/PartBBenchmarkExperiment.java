@@ -13,8 +13,18 @@ public final class PartBBenchmarkExperiment
 
   /** The parameters; {@code types partb-benchmark} lists them. */
   public record Params(
-      @Param(value = "images per timed step", min = 2) int batch,
-      @Param(value = "timed steps per configuration (after one warm-up)", min = 1) int steps) {}
+      @Param(
+              value = "images per timed step, or 0 for each network's course batch (256, 128, 128)",
+              min = 0,
+              max = 4096)
+          int batch,
+      @Param(
+              value = "timed steps per configuration after one warm-up (the fastest counts)",
+              min = 1,
+              max = 100_000)
+          int steps,
+      @Param("also time the same recipe in PyTorch (python3 with torch) and write the ratios")
+          boolean reference) {}
 
   @Override
   public String summary() {
@@ -28,7 +38,7 @@ public final class PartBBenchmarkExperiment
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -38,34 +48,37 @@ public final class PartBBenchmarkExperiment
 
   @Override
   public Map<String, Object> defaults() {
-    return Map.of("batch", 128, "steps", 3);
+    return Map.of("batch", 0, "steps", 3, "reference", true);
   }
 
   @Override
   public List<DeclaredOutput> outputs(Params p) {
-    return List.of(
+    List<DeclaredOutput> outputs = new ArrayList<>();
+    outputs.add(
         new DeclaredOutput("throughput.csv", OutputKind.TABLE, "training and sampling throughput"));
+    if (p.reference()) {
+      outputs.add(new DeclaredOutput("reference.csv", OutputKind.TABLE, REFERENCE));
+    }
+    return outputs;
   }
 
   @Override
   public void validate(Params p) {
-    if (p.batch() < 2) {
-      throw new InvalidParamsException(
-          "batch", "expected at least 2 (BatchNorm), got " + p.batch());
+    if (p.batch() == 1) {
+      throw new InvalidParamsException("batch", "expected 0 or at least 2 (BatchNorm), got 1");
     }
-    ParamRange.require("batch", p.batch(), 2, 4096);
+    ParamRange.require("batch", p.batch(), 0, 4096);
     ParamRange.require("steps", p.steps(), 1, 100_000);
   }
 
+  private static final String REFERENCE = "the same recipe in PyTorch, and the ratios";
+
   @Override
-  public void run(Params p, ExperimentContext ctx) {
+  public void run(Params p, ExperimentContext ctx) throws java.io.IOException {
     List<List<String>> rows = new ArrayList<>();
-    String machine =
-        Machine.describe().get("cpu").asText()
-            + ", "
-            + Runtime.getRuntime().availableProcessors()
-            + " cores, no GPU";
-    for (PartBBenchmark.Row r : PartBBenchmark.measure(p.batch(), p.steps())) {
+    String machine = Machine.summary();
+    List<PartBBenchmark.Row> measured = PartBBenchmark.measure(p.batch(), p.steps());
+    for (PartBBenchmark.Row r : measured) {
       rows.add(
           List.of(
               r.network(),
@@ -77,5 +90,39 @@ public final class PartBBenchmarkExperiment
     }
     new CsvTable(List.of("network", "task", "batch", "images/s", "ms/step", "machine"), rows)
         .write(ctx.output("throughput.csv", OutputKind.TABLE, "training and sampling throughput"));
+    if (p.reference()) {
+      writeReference(p, ctx, measured);
+    }
+  }
+
+  /** Training and evaluation rows beside PyTorch's, or one row saying why it could not run. */
+  private static void writeReference(
+      Params p, ExperimentContext ctx, List<PartBBenchmark.Row> measured)
+      throws java.io.IOException {
+    List<String> header =
+        List.of("network", "task", "batch", "images/s", "PyTorch images/s", "ratio", "PyTorch");
+    List<List<String>> rows = new ArrayList<>();
+    try {
+      PartBBenchmark.ReferenceRun reference =
+          PartBBenchmark.reference(p.batch(), p.steps(), PartBBenchmark.threads());
+      for (PartBBenchmark.Row r : measured) {
+        PartBBenchmark.ratio(r, reference)
+            .ifPresent(
+                ratio ->
+                    rows.add(
+                        List.of(
+                            r.network(),
+                            r.task(),
+                            Integer.toString(r.batch()),
+                            CsvTable.number(r.imagesPerSecond(), 2),
+                            CsvTable.number(r.imagesPerSecond() / ratio, 2),
+                            CsvTable.number(ratio, 2),
+                            reference.header())));
+      }
+    } catch (java.io.IOException absent) {
+      ctx.progress().log("PyTorch reference not run: " + absent.getMessage());
+      rows.add(List.of("", "", "", "", "", "", "not run: " + absent.getMessage()));
+    }
+    new CsvTable(header, rows).write(ctx.output("reference.csv", OutputKind.TABLE, REFERENCE));
   }
 }

@@ -9,6 +9,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import dev.diffusionlab.data.Npy;
 import dev.diffusionlab.nn.classifier.MnistClassifier;
+import dev.diffusionlab.nn.classifier.SampleScorer;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.LossChart;
 import java.util.ArrayList;
@@ -121,17 +122,13 @@ public final class SampleScoresExperiment implements ExperimentType<SampleScores
       NDArray x = m.create(samples.data(), new Shape(shape)).clip(0f, 1f);
       NDArray probabilities =
           net.forward(new ParameterStore(m, false), new NDList(x), false).head().softmax(1);
-      float[] prob = probabilities.toFloatArray();
-      long[] predicted = probabilities.argMax(1).toLongArray();
-      int n = predicted.length;
-      double correct = 0;
-      double confidence = 0;
-      for (int i = 0; i < n; i++) {
-        int intended = DiffusionUNetExperiment.intendedClass(i, k);
-        correct += predicted[i] == intended ? 1 : 0;
-        confidence += prob[i * 10 + intended];
+      SampleScorer.Verdict[] verdicts = SampleScorer.verdicts(probabilities.toFloatArray(), 10);
+      int[] intended = new int[verdicts.length];
+      for (int i = 0; i < intended.length; i++) {
+        intended[i] = DiffusionUNetExperiment.intendedClass(i, k);
       }
-      return new double[] {correct / n, confidence / n};
+      SampleScorer.Score score = SampleScorer.score(verdicts, intended);
+      return new double[] {score.accuracy(), score.meanConfidence()};
     }
   }
 }

@@ -31,7 +31,17 @@ public final class ManifestParser {
   private static final Set<String> TOP_KEYS = Set.of("title", "profiles", "experiments");
   private static final Set<String> EXPERIMENT_KEYS =
       Set.of("id", "type", "seed", "params", "depends_on");
-  private static final Set<String> PROFILE_KEYS = Set.of("extends", "types", "ids");
+  private static final Set<String> PROFILE_KEYS = Set.of("extends", "types", "ids", "resources");
+  private static final Set<String> RESOURCE_GROUPS = Set.of("types", "ids");
+  private static final Set<String> RESOURCE_KEYS =
+      Set.of("gpus", "cpus", "mem", "time", "partition");
+  // Slurm's memory (a number of MiB, or with a unit) and time limit syntaxes.
+  private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]{0,8}[KMGT]?");
+  private static final Pattern TIME =
+      Pattern.compile(
+          "[0-9]{1,6}|[0-9]{1,6}:[0-5]?[0-9](:[0-5]?[0-9])?"
+              + "|[0-9]{1,4}-[0-9]{1,2}(:[0-5]?[0-9](:[0-5]?[0-9])?)?");
+  private static final Pattern PARTITION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.,-]{0,63}");
 
   private final Collection<String> knownTypes;
 
@@ -121,15 +131,8 @@ public final class ManifestParser {
                 + ")");
       }
       String type = text(item, pointer, "type", true, problems);
-      if (type != null && !knownTypes.contains(type)) {
-        problems.add(
-            pointer + "/type",
-            "unknown experiment type '"
-                + type
-                + "'"
-                + Suggestions.didYouMean(type, knownTypes)
-                + "; valid types: "
-                + String.join(", ", knownTypes));
+      if (type != null) {
+        checkType(pointer + "/type", type, problems);
       }
       long seed = 0;
       JsonNode seedNode = item.get("seed");
@@ -183,7 +186,8 @@ public final class ManifestParser {
       checkKeys(value, pointer, PROFILE_KEYS, problems);
       Map<String, ObjectNode> byType = overrides(value.get("types"), pointer + "/types", problems);
       Map<String, ObjectNode> byId = overrides(value.get("ids"), pointer + "/ids", problems);
-      profiles.put(entry.getKey(), new Profile(entry.getKey(), byType, byId, pointer));
+      Resources resources = resources(value.get("resources"), pointer + "/resources", problems);
+      profiles.put(entry.getKey(), new Profile(entry.getKey(), byType, byId, pointer, resources));
       JsonNode base = value.get("extends");
       if (base != null && !base.isNull()) {
         if (base.isTextual()) {
@@ -259,30 +263,130 @@ public final class ManifestParser {
     return result;
   }
 
+  /** {@code resources: {types: {TYPE: {gpus, cpus, mem, time, partition}}, ids: {ID: ...}}}. */
+  private Resources resources(JsonNode node, String pointer, Problems problems) {
+    if (node == null || node.isNull()) {
+      return Resources.NONE;
+    }
+    if (!node.isObject()) {
+      problems.add(pointer, "expected a mapping with 'types' and/or 'ids'");
+      return Resources.NONE;
+    }
+    checkKeys(node, pointer, RESOURCE_GROUPS, problems);
+    return new Resources(
+        jobResources(node.get("types"), pointer + "/types", problems),
+        jobResources(node.get("ids"), pointer + "/ids", problems));
+  }
+
+  private Map<String, JobResources> jobResources(JsonNode node, String pointer, Problems problems) {
+    Map<String, JobResources> result = new LinkedHashMap<>();
+    if (node == null || node.isNull()) {
+      return result;
+    }
+    if (!node.isObject()) {
+      problems.add(pointer, "expected a mapping of names to resources");
+      return result;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      String at = pointer + "/" + entry.getKey();
+      JsonNode value = entry.getValue();
+      if (!value.isObject()) {
+        problems.add(
+            at,
+            "expected a mapping of resources (" + String.join(", ", sorted(RESOURCE_KEYS)) + ")");
+        continue;
+      }
+      checkKeys(value, at, RESOURCE_KEYS, problems);
+      result.put(
+          entry.getKey(),
+          new JobResources(
+              count(value, at, "gpus", 0, 64, problems),
+              count(value, at, "cpus", 1, 1024, problems),
+              slurmText(
+                  value, at, "mem", MEMORY, "a size such as 16G, 500M or 2048 (MiB)", problems),
+              slurmText(
+                  value,
+                  at,
+                  "time",
+                  TIME,
+                  "a time limit such as 90 (minutes), \"02:00:00\" or \"1-12:00:00\"",
+                  problems),
+              slurmText(value, at, "partition", PARTITION, "a partition name", problems)));
+    }
+    return result;
+  }
+
+  private static Integer count(
+      JsonNode object, String pointer, String key, int min, int max, Problems problems) {
+    JsonNode value = object.get(key);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+      problems.add(
+          pointer + "/" + key,
+          "expected an integer from " + min + " to " + max + ", got " + describe(value));
+      return null;
+    }
+    return value.asInt();
+  }
+
+  private static String slurmText(
+      JsonNode object,
+      String pointer,
+      String key,
+      Pattern pattern,
+      String expected,
+      Problems problems) {
+    JsonNode value = object.get(key);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    String text = value.isTextual() || value.isIntegralNumber() ? value.asText() : null;
+    if (text == null || !pattern.matcher(text).matches()) {
+      problems.add(pointer + "/" + key, "expected " + expected + ", got " + describe(value));
+      return null;
+    }
+    return text;
+  }
+
   private void checkProfileTargets(
       Map<String, Profile> profiles, List<ExperimentSpec> experiments, Problems problems) {
     Set<String> ids = new HashSet<>();
     experiments.forEach(e -> ids.add(e.id()));
     for (Profile profile : profiles.values()) {
-      for (String type : profile.byType().keySet()) {
-        if (!knownTypes.contains(type)) {
-          problems.add(
-              profile.pointer() + "/types/" + type,
-              "unknown experiment type '"
-                  + type
-                  + "'"
-                  + Suggestions.didYouMean(type, knownTypes)
-                  + "; valid types: "
-                  + String.join(", ", knownTypes));
-        }
-      }
-      for (String id : profile.byId().keySet()) {
-        if (!ids.contains(id)) {
-          problems.add(
-              profile.pointer() + "/ids/" + id,
-              "no experiment has id '" + id + "'" + Suggestions.didYouMean(id, ids));
-        }
-      }
+      String at = profile.pointer();
+      profile.byType().keySet().forEach(t -> checkType(at + "/types/" + t, t, problems));
+      profile.byId().keySet().forEach(id -> checkId(at + "/ids/" + id, id, ids, problems));
+      Resources resources = profile.resources();
+      resources
+          .byType()
+          .keySet()
+          .forEach(t -> checkType(at + "/resources/types/" + t, t, problems));
+      resources
+          .byId()
+          .keySet()
+          .forEach(id -> checkId(at + "/resources/ids/" + id, id, ids, problems));
+    }
+  }
+
+  private void checkType(String pointer, String type, Problems problems) {
+    if (!knownTypes.contains(type)) {
+      problems.add(
+          pointer,
+          "unknown experiment type '"
+              + type
+              + "'"
+              + Suggestions.didYouMean(type, knownTypes)
+              + "; valid types: "
+              + String.join(", ", knownTypes));
+    }
+  }
+
+  private static void checkId(String pointer, String id, Set<String> ids, Problems problems) {
+    if (!ids.contains(id)) {
+      problems.add(pointer, "no experiment has id '" + id + "'" + Suggestions.didYouMean(id, ids));
     }
   }
 

@@ -6,15 +6,25 @@ import java.util.Map;
 
 /**
  * Parameter overrides applied on top of each experiment's params: first those for its type, then
- * those for its id.
+ * those for its id; and the cluster resources its experiments' jobs ask for.
  *
  * @param pointer the JSON pointer of this profile in the manifest ("" if not written there)
  */
 public record Profile(
-    String name, Map<String, ObjectNode> byType, Map<String, ObjectNode> byId, String pointer) {
+    String name,
+    Map<String, ObjectNode> byType,
+    Map<String, ObjectNode> byId,
+    String pointer,
+    Resources resources) {
   public Profile {
     byType = Map.copyOf(byType);
     byId = Map.copyOf(byId);
+  }
+
+  /** A profile without resources. */
+  public Profile(
+      String name, Map<String, ObjectNode> byType, Map<String, ObjectNode> byId, String pointer) {
+    this(name, byType, byId, pointer, Resources.NONE);
   }
 
   /**
@@ -22,7 +32,12 @@ public record Profile(
    * Neither profile is changed.
    */
   public Profile over(Profile base) {
-    return new Profile(name, merge(base.byType, byType), merge(base.byId, byId), pointer);
+    return new Profile(
+        name,
+        merge(base.byType, byType),
+        merge(base.byId, byId),
+        pointer,
+        resources.over(base.resources));
   }
 
   private static Map<String, ObjectNode> merge(

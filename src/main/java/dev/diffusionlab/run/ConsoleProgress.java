@@ -51,7 +51,7 @@ public final class ConsoleProgress implements Progress {
   }
 
   /** Formats a duration as 1h02m, 3m05s or 12s. */
-  static String duration(double seconds) {
+  public static String duration(double seconds) {
     Duration d = Duration.ofSeconds(Math.round(seconds));
     if (d.toHours() > 0) {
       return String.format(Locale.ROOT, "%dh%02dm", d.toHours(), d.toMinutesPart());

@@ -24,6 +24,8 @@ public record ExperimentResult(
     /** Could not run because something it needs from outside the project is absent. */
     UNAVAILABLE,
     /** Would run (dry run). */
-    WOULD_RUN
+    WOULD_RUN,
+    /** Submitted to a cluster and not finished when the build returned ({@code --no-wait}). */
+    SUBMITTED
   }
 }

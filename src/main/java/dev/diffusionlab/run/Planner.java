@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.diffusionlab.data.Images;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.Param;
@@ -40,6 +41,9 @@ import java.util.stream.Collectors;
  */
 public final class Planner {
   private final ExperimentTypes types;
+  private static final java.util.regex.Pattern IMAGE_FILE =
+      java.util.regex.Pattern.compile("(?i)\\.(png|jpe?g|gif|bmp)$");
+
   private final Path contentDir;
   private final InputHashes externalHashes;
   private final ObjectMapper binder = Json.strictBinder();
@@ -153,6 +157,7 @@ public final class Planner {
     try {
       params = binder.treeToValue(merged, type.paramsType());
       type.validate(params);
+      type.checkInputs(params, contentDir);
       canonical = Json.sorted(binder.valueToTree(params));
       inputs = contentInputs(canonical);
       type.externalInputs(params)
@@ -283,6 +288,13 @@ public final class Planner {
       }
     } catch (java.io.IOException e) {
       return java.util.Optional.of("cannot read '" + path + "': " + e.getMessage());
+    }
+    if (IMAGE_FILE.matcher(path).find()) {
+      try {
+        Images.dimensions(file); // a readable image of bounded size, checked from its header
+      } catch (IllegalArgumentException e) {
+        return java.util.Optional.of(e.getMessage());
+      }
     }
     return java.util.Optional.empty();
   }

@@ -11,15 +11,11 @@ import dev.diffusionlab.util.Json;
 import dev.diffusionlab.util.ProjectPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,6 +37,7 @@ public final class ResultsStore {
   private static final String TRASH_PREFIX = ".trash-";
   private static final Pattern KEY_FOLDER =
       Pattern.compile("[0-9a-f]{" + CacheKey.FOLDER_LENGTH + "}");
+  private static final Pattern SLURM_LOG = Pattern.compile("\\.slurm-[0-9_]+\\.log");
   private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,120}");
 
   private final Path root;
@@ -61,6 +58,11 @@ public final class ResultsStore {
    */
   public Path entryDir(String id, CacheKey key) {
     return ProjectPaths.withoutLinks(root, root.resolve(id).resolve(key.folder()));
+  }
+
+  /** The folder of an experiment's entries, work folders, locks and logs (which may not exist). */
+  public Path idDir(String id) {
+    return ProjectPaths.withoutLinks(root, root.resolve(id));
   }
 
   /** The work folder where the entry is computed before it is renamed into place. */
@@ -335,13 +337,24 @@ public final class ResultsStore {
               && ProjectPaths.isPlainFolder(child)
               && !current.contains(name)
               && !(name.startsWith(WORK_PREFIX)
-                  && current.contains(name.substring(WORK_PREFIX.length())));
-      boolean orphanLog = keys == null && name.equals(ERROR_LOG) && ProjectPaths.isPlainFile(child);
+                  && (current.contains(name.substring(WORK_PREFIX.length()))
+                      || beingComputed(idDir, name.substring(WORK_PREFIX.length()))));
+      boolean orphanLog =
+          keys == null
+              && (name.equals(ERROR_LOG) || SLURM_LOG.matcher(name).matches())
+              && ProjectPaths.isPlainFile(child);
       if (stale || orphanLog) {
         removals.add(child);
       }
     }
     return removals.size() == children.size() ? List.of(idDir) : removals;
+  }
+
+  /** Whether a live process holds the lock of that key folder (its work folder is in use). */
+  private static boolean beingComputed(Path idDir, String keyFolder) {
+    return EntryLock.holder(idDir.resolve(EntryLock.PREFIX + keyFolder))
+        .map(holder -> !EntryLock.isStale(holder, EntryLock.Timing.DEFAULT))
+        .orElse(false);
   }
 
   private ProjectPaths.EscapeException linkInCache(Path link) {
@@ -355,62 +368,6 @@ public final class ResultsStore {
   private static List<Path> list(Path dir) throws IOException {
     try (Stream<Path> children = Files.list(dir)) {
       return children.sorted().toList();
-    }
-  }
-
-  /**
-   * Takes the cache's lock so that two builds never write the same cache.
-   *
-   * @throws IllegalStateException if another build holds it
-   */
-  public Lock lock() {
-    try {
-      Files.createDirectories(root);
-      FileChannel channel =
-          FileChannel.open(
-              ProjectPaths.withoutLinks(root, root.resolve(".lock")),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              LinkOption.NOFOLLOW_LINKS);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        channel.close();
-        throw new IllegalStateException(
-            "another build is using "
-                + root
-                + "; wait for it to finish (lock file "
-                + root.resolve(".lock")
-                + ")");
-      }
-      return new Lock(channel, lock);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + root, e);
-    }
-  }
-
-  /** A held cache lock; closing releases it. */
-  public static final class Lock implements AutoCloseable {
-    private final FileChannel channel;
-    private final FileLock lock;
-
-    private Lock(FileChannel channel, FileLock lock) {
-      this.channel = channel;
-      this.lock = lock;
-    }
-
-    @Override
-    public void close() {
-      try {
-        lock.release();
-        channel.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 

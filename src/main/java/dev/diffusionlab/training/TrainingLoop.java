@@ -5,33 +5,37 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import dev.diffusionlab.data.Shuffle;
 import dev.diffusionlab.util.Progress;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
- * A seeded, resumable training loop: Adam over shuffled batches, a checkpoint of model and
- * optimizer after every epoch, and every step's arrays closed when the step ends.
+ * A seeded, resumable training loop: {@link Adam} over shuffled batches with the plan's {@link
+ * LrSchedule}, a {@link Checkpoint} of model, optimizer and losses after every epoch, and every
+ * step's arrays closed when the step ends.
  *
  * <p>All randomness after initialisation comes from a {@link Random} derived from the seed and the
  * epoch, so an interrupted training resumed from its last complete epoch produces the same bytes as
  * one that never stopped.
  */
 public final class TrainingLoop {
-  private static final int MAGIC = 0x444c434b;
-  private static final String PREFIX = "checkpoint-epoch-";
+  private static final String MODEL = "model.safetensors";
+  private static final String ADAM = "adam.safetensors";
+  private static final String LOSSES = "losses.safetensors";
+
+  /** What a checkpoint's JSON holds besides its tensors. */
+  private record State(long steps, int stepLosses, List<EpochRecord> epochs) {}
 
   private final Block model;
   private final NDManager manager;
@@ -72,7 +76,12 @@ public final class TrainingLoop {
 
   /** Trains every epoch the checkpoint in the work folder does not already hold. */
   public TrainingHistory run(StepLoss loss, EpochListener listener) throws Exception {
-    AdamOptimizer adam = new AdamOptimizer(model, manager);
+    try (Adam adam = Adam.of(model, manager)) {
+      return run(adam, loss, listener);
+    }
+  }
+
+  private TrainingHistory run(Adam adam, StepLoss loss, EpochListener listener) throws Exception {
     List<Float> losses = new ArrayList<>();
     List<EpochRecord> records = new ArrayList<>();
     int start = resume(adam, losses, records);
@@ -98,17 +107,17 @@ public final class TrainingLoop {
   }
 
   private double trainEpoch(
-      int epoch, AdamOptimizer adam, ParameterStore store, StepLoss loss, List<Float> losses) {
+      int epoch, Adam adam, ParameterStore store, StepLoss loss, List<Float> losses) {
     Random random = new Random(seed * 1_000_003L + epoch);
     int[] order = Shuffle.permutation(plan.trainSize(), random);
-    float lr = plan.learningRate(epoch);
+    LrSchedule schedule = plan.schedule();
     double sum = 0;
     String label = name + " epoch " + (epoch + 1) + "/" + plan.epochs();
     try (Progress.Task task = progress.start(label, plan.stepsPerEpoch())) {
       for (int step = 0; step < plan.stepsPerEpoch(); step++) {
         int[] batch = new int[plan.batchSize()];
         System.arraycopy(order, step * plan.batchSize(), batch, 0, batch.length);
-        float value = step(adam, store, loss, batch, random, lr);
+        float value = step(adam, store, loss, batch, random, schedule.at(adam.steps()));
         losses.add(value);
         sum += value;
         task.update(step + 1, "loss", value);
@@ -120,12 +129,7 @@ public final class TrainingLoop {
   // Every array of the step (inputs, activations, gradients) is closed with the scope and the
   // step's manager, so native memory stays flat across steps.
   private float step(
-      AdamOptimizer adam,
-      ParameterStore store,
-      StepLoss loss,
-      int[] batch,
-      Random random,
-      float lr) {
+      Adam adam, ParameterStore store, StepLoss loss, int[] batch, Random random, double lr) {
     try (NDScope scope = new NDScope();
         NDManager stepManager = manager.newSubManager()) {
       scope.suppressNotUsedWarning();
@@ -140,85 +144,53 @@ public final class TrainingLoop {
     }
   }
 
-  private int resume(AdamOptimizer adam, List<Float> losses, List<EpochRecord> records)
-      throws IOException {
-    int last = lastCheckpointEpoch();
-    if (last <= 0) {
+  private int resume(Adam adam, List<Float> losses, List<EpochRecord> records) throws IOException {
+    Optional<Checkpoint> found = Checkpoint.latest(workDir);
+    if (found.isEmpty()) {
       return 0;
     }
-    Path file = workDir.resolve(PREFIX + last + ".bin");
-    try (DataInputStream in =
-        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-      if (in.readInt() != MAGIC || in.readInt() != last) {
-        throw new IOException(file + " is not a checkpoint of epoch " + last);
+    Checkpoint checkpoint = found.get();
+    State state = checkpoint.state(State.class);
+    Checkpoint.readTensors(checkpoint.file(MODEL), parameters());
+    adam.load(checkpoint.file(ADAM), state.steps());
+    try (NDManager scratch = manager.newSubManager()) {
+      NDArray stored = scratch.zeros(new ai.djl.ndarray.types.Shape(state.stepLosses()));
+      Checkpoint.readTensors(checkpoint.file(LOSSES), Map.of("loss", stored));
+      for (float l : stored.toFloatArray()) {
+        losses.add(l);
       }
-      int n = in.readInt();
-      for (int i = 0; i < n; i++) {
-        losses.add(in.readFloat());
-      }
-      int epochs = in.readInt();
-      for (int i = 0; i < epochs; i++) {
-        records.add(new EpochRecord(in.readInt(), in.readDouble(), in.readDouble(), in.readLong()));
-      }
-      model.loadParameters(manager, in);
-      // Loading replaces the arrays; the new ones must record gradients like the initial ones.
-      for (ai.djl.nn.Parameter p : model.getParameters().values()) {
-        if (p.requiresGradient()) {
-          p.getArray().setRequiresGradient(true);
-        }
-      }
-      adam.load(in);
-    } catch (ai.djl.MalformedModelException e) {
-      throw new IOException(file + ": " + e.getMessage(), e);
     }
-    return Math.min(last, plan.epochs());
+    records.addAll(state.epochs());
+    return Math.min(checkpoint.epoch(), plan.epochs());
   }
 
-  private int lastCheckpointEpoch() throws IOException {
-    int last = 0;
-    if (!Files.isDirectory(workDir)) {
-      return 0;
-    }
-    try (var files = Files.list(workDir)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        String f = p.getFileName().toString();
-        if (f.startsWith(PREFIX) && f.endsWith(".bin")) {
-          last = Math.max(last, Integer.parseInt(f.substring(PREFIX.length(), f.length() - 4)));
-        }
+  /** Every parameter of the model by its key, trainable or not. */
+  private Map<String, NDArray> parameters() {
+    Map<String, NDArray> byName = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : model.getParameters()) {
+      if (byName.put(p.getKey(), p.getValue().getArray()) != null) {
+        throw new IllegalStateException("two parameters named " + p.getKey());
       }
     }
-    return last;
+    return byName;
   }
 
-  // Written to a temporary name and renamed, so a checkpoint file is either complete or absent;
-  // the previous epoch's checkpoint is removed only once the new one is in place.
-  private void writeCheckpoint(
-      int epoch, AdamOptimizer adam, List<Float> losses, List<EpochRecord> records)
+  private void writeCheckpoint(int epoch, Adam adam, List<Float> losses, List<EpochRecord> records)
       throws IOException {
-    Path tmp = workDir.resolve(PREFIX + epoch + ".tmp");
-    try (DataOutputStream out =
-        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-      out.writeInt(MAGIC);
-      out.writeInt(epoch);
-      out.writeInt(losses.size());
-      for (float l : losses) {
-        out.writeFloat(l);
-      }
-      out.writeInt(records.size());
-      for (EpochRecord r : records) {
-        out.writeInt(r.epoch());
-        out.writeDouble(r.meanLoss());
-        out.writeDouble(r.seconds());
-        out.writeLong(r.residentMiB());
-      }
-      model.saveParameters(out);
-      adam.save(out);
+    float[] values = new float[losses.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = losses.get(i);
     }
-    Files.move(
-        tmp,
-        workDir.resolve(PREFIX + epoch + ".bin"),
-        StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
-    Files.deleteIfExists(workDir.resolve(PREFIX + (epoch - 1) + ".bin"));
+    Checkpoint.write(
+        workDir,
+        epoch,
+        folder -> {
+          Checkpoint.writeTensors(folder.resolve(MODEL), parameters());
+          adam.save(folder.resolve(ADAM));
+          try (NDManager scratch = manager.newSubManager()) {
+            Checkpoint.writeTensors(folder.resolve(LOSSES), Map.of("loss", scratch.create(values)));
+          }
+        },
+        new State(adam.steps(), values.length, List.copyOf(records)));
   }
 }

@@ -32,13 +32,12 @@ public record TrainingPlan(
   }
 
   /**
-   * The learning rate during epoch {@code epoch} (0-based): {@code lr * gamma^epoch} with {@code
-   * gamma = factor^(1/epochs)}, as torch's {@code ExponentialLR} stepped once per epoch.
+   * The learning rate as a schedule: {@code lr * gamma^epoch} during epoch {@code epoch} (0-based)
+   * with {@code gamma = factor^(1/epochs)}, as torch's {@code ExponentialLR} stepped once per
+   * epoch.
    */
-  public float learningRate(int epoch) {
-    if (epochs == 0) {
-      return (float) learningRate;
-    }
-    return (float) (learningRate * Math.pow(finalLearningRateFactor, (double) epoch / epochs));
+  public LrSchedule.ExponentialPerEpoch schedule() {
+    return new LrSchedule.ExponentialPerEpoch(
+        learningRate, finalLearningRateFactor, epochs, stepsPerEpoch());
   }
 }

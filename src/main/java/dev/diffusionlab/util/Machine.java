@@ -25,6 +25,38 @@ public final class Machine {
     return node;
   }
 
+  /**
+   * One line for a benchmark or its table: CPU model, cores, PyTorch's threads, engine and GPU,
+   * e.g. "AMD EPYC, 2 cores, 2 PyTorch threads, PyTorch 2.7.1, no GPU".
+   */
+  public static String summary() {
+    StringBuilder line =
+        new StringBuilder(cpuModel())
+            .append(", ")
+            .append(Runtime.getRuntime().availableProcessors())
+            .append(" cores");
+    pytorchThreads().ifPresent(t -> line.append(", ").append(t).append(" PyTorch threads"));
+    String gpu = gpu();
+    return line.append(", ")
+        .append(engineVersion())
+        .append(", ")
+        .append(gpu.equals("none") ? "no GPU" : gpu)
+        .toString();
+  }
+
+  /** This machine's host name (the kernel's, without a DNS lookup); "localhost" if unknown. */
+  public static String hostName() {
+    try {
+      Path kernel = Path.of("/proc/sys/kernel/hostname");
+      if (Files.isReadable(kernel)) {
+        return Files.readString(kernel).strip();
+      }
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
   /** Versions of Java, the program, DJL and its engine. */
   public static ObjectNode versions(String engineVersion) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();

@@ -294,4 +294,25 @@ class ChecksBeforeRunTest {
     assertEquals(2, typo.code());
     assertTrue(typo.err().contains("did you mean 'forward-process'?"), typo.err());
   }
+
+  @Test
+  void paramsInAnOutputNameAreSubstitutedBeforeTheReferenceIsCheckedAndBadOnesAreLocated() {
+    page("index.md", "![Last](exp:forward/noisy-t{{params:forward.timesteps.-1}}.png)\n");
+    CommandRun good = build("--dry-run");
+    assertEquals(0, good.code(), good.out() + good.err());
+
+    page("index.md", "# Noise\n\n![Last](exp:forward/noisy-t{{params:forward.steps}}.png)\n");
+    CommandRun bad = build("--dry-run");
+    assertEquals(2, bad.code(), bad.out() + bad.err());
+    assertTrue(
+        bad.err().contains("index.md:3")
+            && bad.err().contains("no 'steps' in the params of forward"),
+        bad.err());
+    assertNothingRan();
+
+    page("index.md", "![Last](exp:forward/noisy-t{{params:forward.timesteps.0}}0.png)\n");
+    CommandRun wrong = build("--dry-run");
+    assertEquals(2, wrong.code(), wrong.out() + wrong.err());
+    assertTrue(wrong.err().contains("has no output 'noisy-t1000.png'"), wrong.err());
+  }
 }

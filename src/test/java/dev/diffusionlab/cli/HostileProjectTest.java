@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.diffusionlab.TestProjects;
-import dev.diffusionlab.run.ResultsStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -95,17 +94,6 @@ class HostileProjectTest {
     assertEquals(2, run.code(), run.out() + run.err());
     assertTrue(run.err().contains("experiments.html is a symbolic link"), run.err());
     assertEquals(SECRET, Files.readString(secret), "the link's target is untouched");
-  }
-
-  @Test
-  void lockMessageSaysWhatToDoWithoutAClassName() {
-    ResultsStore store = new ResultsStore(project.resolve("results"));
-    try (ResultsStore.Lock held = store.lock()) {
-      CommandRun run = build();
-      assertEquals(1, run.code());
-      assertTrue(run.err().startsWith("error: another build is using"), run.err());
-      assertFalse(run.err().contains("Exception"), run.err());
-    }
   }
 
   private boolean siteContains(String text) {

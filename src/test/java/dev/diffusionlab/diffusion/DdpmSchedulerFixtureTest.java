@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
 import dev.diffusionlab.io.SafeTensors;
 import dev.diffusionlab.nn.deepfloyd.IfUNet;
 import dev.diffusionlab.nn.deepfloyd.StoreParameters;
@@ -41,7 +42,8 @@ class DdpmSchedulerFixtureTest {
   private static JsonNode index;
   private static NDManager manager;
   private static final DdpmScheduler SCHEDULER =
-      new DdpmScheduler(NoiseSchedule.squaredCosCapV2(1000));
+      DdpmScheduler.deepFloyd(
+          NoiseSchedule.squaredCosCapV2(1000), NoiseSchedule.stridedTimesteps(990, 30));
 
   @BeforeAll
   static void open() throws IOException {
@@ -140,12 +142,9 @@ class DdpmSchedulerFixtureTest {
             DdpmScheduler.dynamicThreshold(
                 SCHEDULER.predictOriginal(sample, eps, t), THRESHOLD_RATIO, SAMPLE_MAX);
         check(key + ".pred_original_sample", x0);
-        NDArray mean =
-            SCHEDULER.step(
-                modelOutput, t, prevT, sample, noise.zerosLike(), THRESHOLD_RATIO, SAMPLE_MAX);
+        NDArray mean = SCHEDULER.step(modelOutput, t, prevT, sample, noise.zerosLike());
         check(key + ".pred_prev_mean", mean);
-        NDArray prev =
-            SCHEDULER.step(modelOutput, t, prevT, sample, noise, THRESHOLD_RATIO, SAMPLE_MAX);
+        NDArray prev = SCHEDULER.step(modelOutput, t, prevT, sample, noise);
         check(key + ".prev_sample", prev);
       }
     }
@@ -188,26 +187,15 @@ class DdpmSchedulerFixtureTest {
           out.attach(m);
           check(step + ".unet_out", out, UNET_TOL, fromReference);
           NDList halves = out.split(2, 0);
-          NDArray epsU = halves.get(0).get(":, 0:3");
-          NDArray epsC = halves.get(1).get(":, 0:3");
           NDArray guided =
-              epsU.add(epsC.sub(epsU).mul(GUIDANCE)).concat(halves.get(1).get(":, 3:6"), 1);
+              ClassifierFreeGuidance.combine(halves.get(1), halves.get(0), GUIDANCE, 3);
           check(step + ".guided", guided, GUIDED_TOL, fromReference);
           NDArray noise = prevT >= 0 ? tensor(step + ".noise", m) : input.zerosLike();
           if (fromReference) {
-            NDArray exact =
-                SCHEDULER.step(
-                    tensor(step + ".guided", m),
-                    t,
-                    prevT,
-                    input,
-                    noise,
-                    THRESHOLD_RATIO,
-                    SAMPLE_MAX);
+            NDArray exact = SCHEDULER.step(tensor(step + ".guided", m), t, prevT, input, noise);
             check(step + ".x_prev", exact);
           }
-          NDArray next =
-              SCHEDULER.step(guided, t, prevT, input, noise, THRESHOLD_RATIO, SAMPLE_MAX);
+          NDArray next = SCHEDULER.step(guided, t, prevT, input, noise);
           check(step + ".x_prev", next, CHAINED_TOL, fromReference);
           next.attach(weights);
           x = next;

@@ -38,6 +38,21 @@ class PartBParamsTest {
   }
 
   @Test
+  void aSamplingAnimationIsDeclaredOnlyWhenItHasFrames() {
+    DiffusionUNetExperiment type = new DiffusionUNetExperiment();
+    List<String> none =
+        type.outputs(bind(type, Map.of("gif_frames", 0))).stream()
+            .map(DeclaredOutput::name)
+            .toList();
+    List<String> some =
+        type.outputs(bind(type, Map.of("gif_frames", 12))).stream()
+            .map(DeclaredOutput::name)
+            .toList();
+    assertTrue(!none.contains("sampling.gif") && none.contains("index.json"), none.toString());
+    assertTrue(some.contains("sampling.gif"), some.toString());
+  }
+
+  @Test
   void rejectsBatchSizeZero() {
     assertField("batch_size", new DiffusionUNetExperiment(), Map.of("batch_size", 0));
     assertField("batch_size", new OneStepDenoiserExperiment(), Map.of("batch_size", 0));

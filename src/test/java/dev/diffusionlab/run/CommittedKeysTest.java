@@ -27,7 +27,7 @@ class CommittedKeysTest {
         plan.find("forward-process").orElseThrow().key().hash());
     // A part A type on the embedded backend: no input outside content/, a dependency key.
     assertEquals(
-        "141199e595cedada5e83332ea6fefb10ed66c943041ce0c6544ffdccbb873635",
+        "7e61a8cf8a6bd35252671251b8f1ff4fda6520f13550887ef8f045b2cbfd7023",
         plan.find("class-samples").orElseThrow().key().hash());
   }
 }

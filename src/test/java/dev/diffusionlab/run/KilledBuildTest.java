@@ -23,7 +23,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A build killed while an experiment writes its outputs leaves no entry behind. */
+/**
+ * A build killed while an experiment writes its outputs leaves no entry behind, and its lock is
+ * taken over by the next build.
+ */
 class KilledBuildTest {
   private static final String MANIFEST = "experiments:\n  - id: slow\n    type: slow\n";
 
@@ -107,14 +110,18 @@ class KilledBuildTest {
     child.destroyForcibly().waitFor();
 
     List<String> left = names(slowDir);
-    assertEquals(1, left.size(), left.toString());
-    assertTrue(left.get(0).startsWith(".work-"), "only the work folder is left: " + left);
+    assertEquals(2, left.size(), left.toString());
+    assertTrue(left.get(0).startsWith(".lock-"), "the dead build's lock is left: " + left);
+    assertTrue(left.get(1).startsWith(".work-"), "and its work folder, no entry: " + left);
 
     BuildReport report = build(project);
     assertEquals(ExperimentResult.Outcome.RAN, report.results().get(0).outcome());
     CacheEntry entry = report.entries().get("slow");
     assertEquals(1000, Files.size(entry.dir().resolve("data.txt")));
     assertFalse(names(slowDir).stream().anyMatch(n -> n.startsWith(".work-")));
+    assertFalse(
+        names(slowDir).stream().anyMatch(n -> n.startsWith(".lock-")),
+        "the lock of the killed build (a dead process on this host) was taken over and released");
   }
 
   private static boolean startedMarkerExists(Path slowDir) throws IOException {

@@ -279,13 +279,30 @@ class RunnerTest {
   }
 
   @Test
-  void lockKeepsTwoBuildsFromOneCache() {
+  void aBuildWaitsForAnEntryAnotherHolderComputesAndRunsItAfter() throws Exception {
+    Plan plan = plan(CHAIN);
+    PlannedExperiment up = plan.find("up").orElseThrow();
     ResultsStore store = new ResultsStore(project.resolve("results"));
-    try (ResultsStore.Lock held = store.lock()) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> build(CHAIN));
-      assertTrue(e.getMessage().contains("another build"), e.getMessage());
+    Path lockFile = EntryLock.fileFor(store.idDir("up"), up.key());
+    java.util.concurrent.CompletableFuture<BuildReport> build;
+    try (EntryLock held = EntryLock.acquire(lockFile, EntryLock.Timing.DEFAULT)) {
+      build =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> runner().build(plan, BuildOptions.all()));
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!console.toString(StandardCharsets.UTF_8).contains("up: waiting for host")) {
+        assertTrue(System.nanoTime() < deadline, console.toString(StandardCharsets.UTF_8));
+        Thread.sleep(20);
+      }
+      assertEquals(0, types.runs("up"), "nothing runs while another holds the entry");
     }
-    assertFalse(build(CHAIN).failed());
+    BuildReport report = build.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertFalse(report.failed());
+    assertEquals(1, types.runs("up"));
+    assertFalse(Files.exists(lockFile), "the lock is removed after the run");
+    assertTrue(
+        console.toString(StandardCharsets.UTF_8).contains("pid " + ProcessHandle.current().pid()),
+        "the message names the holder");
   }
 
   @Test
@@ -497,6 +514,21 @@ class RunnerTest {
     assertTrue(Files.exists(results.resolve("up/0000000000000000")), "not the store's");
     String sideKey = current.find("side").orElseThrow().key().folder();
     assertEquals(List.of(sideKey), list(results.resolve("side")), "the current entry stays");
+  }
+
+  @Test
+  void gcKeepsAWorkFolderThatIsBeingComputedAndRemovesTheLogsOfAGoneId() throws IOException {
+    build(CHAIN);
+    Path results = project.resolve("results");
+    Path work = results.resolve("up/.work-fedcba9876543210");
+    Files.createDirectories(work);
+    TestProjects.write(results.resolve("gone/.slurm-17.log"), "a job's log");
+    try (EntryLock held =
+        EntryLock.acquire(results.resolve("up/.lock-fedcba9876543210"), EntryLock.Timing.DEFAULT)) {
+      assertEquals(List.of(results.resolve("gone")), runner().gc(List.of(plan(CHAIN)), false));
+      assertTrue(Files.isDirectory(work), "a live holder computes in it");
+    }
+    assertEquals(List.of(work), runner().gc(List.of(plan(CHAIN)), false), "abandoned now");
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.diffusionlab.training;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -22,6 +21,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,12 +44,30 @@ class TrainingLoopTest {
     assertEquals(3 * PLAN.stepsPerEpoch(), a.losses().length);
   }
 
+  /**
+   * Two epochs of the plan below (8 steps), recorded by running the loop as it was before {@link
+   * Adam}, {@link LrSchedule} and {@link Checkpoint} replaced AdamOptimizer, TrainingPlan's rate
+   * and the binary checkpoint (commit 4401da1): the step losses and the SHA-256 of the weights as
+   * DJL saves them. They show the change kept every float of part B's training.
+   */
+  @Test
+  void twoEpochsReproduceTheOriginalLoopsLossesAndWeights() throws Exception {
+    float[] original = {
+      1.8813783f, 1.5563194f, 1.3899789f, 1.2209443f, 1.120082f, 1.121528f, 1.1127275f, 1.0369712f
+    };
+    Outcome outcome = train(dir.resolve("pinned"), 0, new TrainingPlan(2, 16, 1e-2, 0.1, 64));
+    assertArrayEquals(original, outcome.losses());
+    assertEquals(
+        "0887754993158f3c8c52fcaca2f5df6654307833e5df7fcf889821ca5c7d2169",
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(outcome.weights())));
+  }
+
   @Test
   void interruptedTrainingResumesToTheSameBytesAsAnUninterruptedOne() throws Exception {
     Outcome uninterrupted = train(dir.resolve("full"), 0);
     Path work = dir.resolve("resumed");
     assertThrows(IllegalStateException.class, () -> train(work, 2));
-    assertTrue(Files.exists(work.resolve("checkpoint-epoch-1.bin")));
+    assertEquals(1, Checkpoint.latest(work).orElseThrow().epoch());
     Outcome resumed = train(work, 0);
     assertArrayEquals(uninterrupted.weights(), resumed.weights());
     assertArrayEquals(uninterrupted.losses(), resumed.losses());
@@ -56,13 +75,22 @@ class TrainingLoopTest {
 
   @Test
   void learningRateDecaysExponentiallyToTheFinalFactor() {
-    assertEquals(1e-2f, PLAN.learningRate(0), 1e-9f);
-    assertEquals(1e-2 * Math.pow(0.1, 1 / 3.0), PLAN.learningRate(1), 1e-9);
-    assertEquals(1e-3f, PLAN.learningRate(3), 1e-9f);
+    LrSchedule.ExponentialPerEpoch schedule = PLAN.schedule();
+    assertEquals(1e-2f, schedule.atEpoch(0), 1e-9f);
+    assertEquals(1e-2 * Math.pow(0.1, 1 / 3.0), schedule.atEpoch(1), 1e-9);
+    assertEquals(1e-3f, schedule.atEpoch(3), 1e-9f);
+    // Constant within an epoch of 4 steps: steps 4..7 are epoch 1.
+    assertEquals(schedule.atEpoch(0), schedule.at(3), 0);
+    assertEquals(schedule.atEpoch(1), schedule.at(4), 0);
+    assertEquals(schedule.atEpoch(1), schedule.at(7), 0);
   }
 
   /** Trains in {@code work}; with {@code failAt} > 0 the run dies after that epoch's samples. */
   private static Outcome train(Path work, int failAt) throws Exception {
+    return train(work, failAt, PLAN);
+  }
+
+  private static Outcome train(Path work, int failAt, TrainingPlan plan) throws Exception {
     Files.createDirectories(work);
     try (NDManager manager = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(7);
@@ -71,7 +99,7 @@ class TrainingLoopTest {
       float[] data = syntheticImages(64);
       DiffusionObjective objective = DiffusionObjective.named("flow", 300);
       TrainingHistory history =
-          new TrainingLoop(net, manager, PLAN, 11, work, Progress.silent(), "test")
+          new TrainingLoop(net, manager, plan, 11, work, Progress.silent(), "test")
               .run(
                   (m, store, indices, random) -> {
                     NDArray clean = batch(m, data, indices);

@@ -38,6 +38,13 @@ public final class Conditioned implements NoiseEstimator {
   @Override
   public NDArray estimate(NDArray noisy, int t) {
     int n = (int) noisy.getShape().get(0);
-    return denoiser.predict(noisy, IterativeDenoiser.fill(n, t), batch(n));
+    return denoiser.predict(noisy, fill(n, t), batch(n));
+  }
+
+  /** An array of n copies of t. */
+  static int[] fill(int n, int t) {
+    int[] out = new int[n];
+    java.util.Arrays.fill(out, t);
+    return out;
   }
 }

@@ -2,6 +2,7 @@ package dev.diffusionlab.diffusion.pipelines;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import dev.diffusionlab.tensor.GaussianLowPass;
 
 /**
  * A1.9 hybrid images by factorized diffusion: {@code eps = lowpass(eps_1) + highpass(eps_2)}, so

@@ -2,6 +2,7 @@ package dev.diffusionlab.diffusion.pipelines;
 
 import ai.djl.ndarray.NDArray;
 import dev.diffusionlab.diffusion.DdpmScheduler;
+import dev.diffusionlab.tensor.Noise;
 
 /**
  * A1.7.2 inpainting: after every step {@code x_t = m x_t + (1 - m) forward(x_orig, t)}, so only
@@ -24,11 +25,11 @@ public final class RePaint implements StepHook {
   }
 
   @Override
-  public NDArray afterStep(NDArray x, int t, GaussianNoise noise) {
+  public NDArray afterStep(NDArray x, int t, Noise noise) {
     NDArray known =
         t < 0
             ? original
-            : scheduler.addNoise(original, noise.sample(x.getManager(), original.getShape()), t);
+            : scheduler.addNoise(original, noise.normal(x.getManager(), original.getShape()), t);
     return project(x, known, mask);
   }
 

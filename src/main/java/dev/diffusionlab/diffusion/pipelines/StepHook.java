@@ -1,6 +1,7 @@
 package dev.diffusionlab.diffusion.pipelines;
 
 import ai.djl.ndarray.NDArray;
+import dev.diffusionlab.tensor.Noise;
 
 /** Changes x after each reverse step, e.g. RePaint's projection onto the known pixels (A1.7.2). */
 @FunctionalInterface
@@ -14,5 +15,5 @@ public interface StepHook {
    * @param noise noise for any re-noising this hook does
    * @return the x the loop continues from
    */
-  NDArray afterStep(NDArray x, int t, GaussianNoise noise);
+  NDArray afterStep(NDArray x, int t, Noise noise);
 }

@@ -10,14 +10,17 @@ import java.util.List;
  * Snapshots of x during a sampling loop, copied to the Java heap so no NDArray outlives its step.
  * Used for A1.4's "every 5th step" figure and for the sampling GIFs.
  */
-public final class Trajectory {
+public final class Trajectory implements DenoisingLoop.Observer {
   /** One snapshot: x_t with shape [N, C, H, W] as floats. */
   public record Frame(int t, float[] values, Shape shape) {}
 
   private final int every;
   private final List<Frame> frames = new ArrayList<>();
 
-  /** Records every {@code every}-th step (counted from the first step of the loop). */
+  /**
+   * Records x before the first step, after every {@code every}-th step (counted from the first step
+   * of the loop) and the finished image.
+   */
   public Trajectory(int every) {
     if (every <= 0) {
       throw new IllegalArgumentException("every must be positive, got " + every);
@@ -25,8 +28,9 @@ public final class Trajectory {
     this.every = every;
   }
 
-  void offer(int stepIndex, int t, NDArray x, boolean last) {
-    if (stepIndex % every == 0 || last) {
+  @Override
+  public void observe(int done, int t, NDArray x) {
+    if (done % every == 0 || t < 0) {
       frames.add(new Frame(t, x.toType(DataType.FLOAT32, false).toFloatArray(), x.getShape()));
     }
   }

@@ -3,10 +3,10 @@ package dev.diffusionlab.experiments.parta;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.diffusionlab.data.Images;
-import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
+import dev.diffusionlab.diffusion.pipelines.SamplePictures;
 import dev.diffusionlab.diffusion.pipelines.Trajectory;
 import dev.diffusionlab.diffusion.pipelines.View;
 import dev.diffusionlab.diffusion.pipelines.Views;
@@ -17,10 +17,9 @@ import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
-import dev.diffusionlab.nn.EmbeddedPrompts;
-import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.Noise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +69,7 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
 
   @Override
   public int codeVersion() {
-    return 2;
+    return 4;
   }
 
   @Override
@@ -141,8 +140,7 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
         NDManager m = NDManager.newBaseManager();
         SampleScoring scoring =
             p.classifier().isEmpty() ? null : new SampleScoring(ctx.dependency(p.classifier()))) {
-      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
+      DenoisingLoop loop = new DenoisingLoop(Backends.scheduler(p.backend(), denoiser, p.stride()));
       ImageGrid grid = new ImageGrid();
       List<List<String>> verdicts = new ArrayList<>();
       Trajectory first = null;
@@ -156,7 +154,7 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
             views.add(view);
             parts.add(
                 new VisualAnagram.Part(
-                    SampleExperiment.estimator(
+                    ClassifierFreeGuidance.forPrompt(
                         denoiser, anagram.prompts().get(i), p.guidance(), step),
                     view));
           }
@@ -164,21 +162,20 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
           NDArray x =
               loop.sample(
                   step,
-                  p.samples(),
-                  denoiser.channels(),
-                  denoiser.imageSize(),
+                  denoiser.shape(p.samples()),
                   new VisualAnagram(parts),
-                  new GaussianNoise(ctx.seed() * 31L + a),
-                  trajectory);
+                  Noise.seeded(ctx.seed()).derive("anagram", a),
+                  trajectory == null ? DenoisingLoop.Observer.NONE : trajectory);
           if (trajectory != null) {
             first = trajectory;
           }
           for (int v = 0; v < views.size(); v++) {
             NDArray seen = views.get(v).apply(x);
             String prompt = anagram.prompts().get(v);
-            grid.row(views.get(v).name() + ": " + Frames.label(prompt), Frames.images(seen));
+            grid.row(
+                views.get(v).name() + ": " + Frames.label(prompt), SamplePictures.images(seen));
             if (scoring != null) {
-              verdicts.addAll(verdictRows(scoring, seen, a + 1, views.get(v).name(), prompt));
+              verdicts.addAll(scoring.verdictRows(seen, a + 1, views.get(v).name(), prompt));
             }
           }
         }
@@ -204,35 +201,11 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
             .write(ctx.output("verdicts.csv", OutputKind.TABLE, "classifier verdict per view"));
       }
       if (first != null) {
-        Frames.writeGif(
+        SamplePictures.writeGif(
             first.frames(),
             ctx.output("anagram.gif", OutputKind.FIGURE, "the first anagram being sampled"),
             3);
       }
     }
-  }
-
-  static List<List<String>> verdictRows(
-      SampleScoring scoring, NDArray images, int item, String view, String prompt) {
-    int n = (int) images.getShape().get(0);
-    float[][] grey = new float[n][];
-    for (int i = 0; i < n; i++) {
-      grey[i] = Frames.grey(images, i);
-    }
-    ImageClassifier.Verdict[] verdicts = scoring.classify(grey);
-    int target = EmbeddedPrompts.classOf(prompt).orElse(-1);
-    List<List<String>> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rows.add(
-          List.of(
-              Integer.toString(item),
-              view,
-              Frames.label(prompt),
-              Integer.toString(i + 1),
-              EmbeddedPrompts.shortName(verdicts[i].label())
-                  + (verdicts[i].label() == target ? " ✓" : ""),
-              target >= 0 ? CsvTable.number(verdicts[i].probabilities()[target], 2) : "n/a"));
-    }
-    return rows;
   }
 }

@@ -31,6 +31,11 @@ interface BackendType<P extends Record & BackendType.BackendParams> extends Expe
   }
 
   @Override
+  default void checkInputs(P p, Path contentDir) {
+    Backends.checkInputs(p.backend(), p.model(), p.embeddings(), contentDir);
+  }
+
+  @Override
   default Optional<String> unavailable(P p, Path contentDir) {
     return Backends.unavailable(p.backend(), p.model(), p.embeddings(), contentDir);
   }

@@ -3,7 +3,7 @@ package dev.diffusionlab.experiments.parta;
 import ai.djl.Device;
 import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.NoiseSchedule;
 import dev.diffusionlab.experiments.DependencyOutputs;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
@@ -11,7 +11,9 @@ import dev.diffusionlab.nn.EmbeddedDenoiser;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.deepfloyd.DeepFloydBackend;
 import dev.diffusionlab.nn.deepfloyd.IfModelLocator;
+import dev.diffusionlab.nn.deepfloyd.PrecomputedPromptEmbeddings;
 import dev.diffusionlab.nn.deepfloyd.WeightsUnavailableException;
+import dev.diffusionlab.util.ProjectPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,17 +57,21 @@ final class Backends {
   }
 
   /**
-   * The sampling loop over strided timesteps with the backend's thresholding of the x0 estimate:
+   * The scheduler over strided timesteps with the backend's thresholding of the x0 estimate:
    * DeepFloyd IF's dynamic thresholding (quantile 0.95, at most 1.5, from its scheduler config),
-   * and for the embedded model, whose data lie in [-1, 1], clipping to [-1, 1] (the same rule with
-   * the largest threshold 1), as DDPM samplers usually do.
+   * and for the embedded model, whose data lie in [-1, 1], clipping to [-1, 1] (what the same rule
+   * with the largest threshold 1 gives), as DDPM samplers usually do.
    */
-  static IterativeDenoiser loop(String backend, Denoiser denoiser, int stride) {
-    DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-    int[] timesteps = Frames.timesteps(stride, denoiser.schedule().numTrainTimesteps());
+  static DdpmScheduler scheduler(String backend, Denoiser denoiser, int stride) {
+    NoiseSchedule schedule = denoiser.schedule();
+    int[] timesteps = Frames.timesteps(stride, schedule.numTrainTimesteps());
     return backend.equals(DEEPFLOYD)
-        ? new IterativeDenoiser(scheduler, timesteps, 0.95, 1.5)
-        : new IterativeDenoiser(scheduler, timesteps, 0.995, 1.0);
+        ? DdpmScheduler.deepFloyd(schedule, timesteps)
+        : new DdpmScheduler(
+            schedule,
+            timesteps,
+            DdpmScheduler.Variance.LEARNED_RANGE,
+            new DdpmScheduler.X0.Clip(-1f, 1f));
   }
 
   /** Checks the backend name and, for the embedded model, that every prompt exists. */
@@ -108,12 +114,7 @@ final class Backends {
     // Only a Hugging Face id (owner/name) may fall back to the cache; a folder the manifest names
     // that does not exist is a mistake to report, not weights to download.
     if (!isFolder && !HF_MODEL_ID.matcher(model).matches()) {
-      throw new InvalidParamsException(
-          "model",
-          "'"
-              + model
-              + "' is neither a folder that exists nor a Hugging Face model id such as "
-              + DeepFloydBackend.DEFAULT_MODEL);
+      throw notAModel(model);
     }
     String modelId = isFolder ? DeepFloydBackend.DEFAULT_MODEL : model;
     Path embeddingsFile = resolveEmbeddings(embeddings, ctx, modelId);
@@ -178,6 +179,55 @@ final class Backends {
       return Optional.of(absent.getMessage());
     }
     return Optional.empty();
+  }
+
+  /**
+   * Checks before anything runs what a DeepFloyd run would read: a model that names a folder must
+   * be one, relative embeddings stay inside content/, and the embeddings and weights that are
+   * present are well formed (the weights by their headers and shapes only). Absent ones are left to
+   * {@link #unavailable}.
+   */
+  static void checkInputs(String backend, String model, String embeddings, Path contentDir) {
+    if (!backend.equals(DEEPFLOYD)) {
+      return;
+    }
+    Path folder = Path.of(model);
+    boolean isFolder = Files.isDirectory(folder);
+    if (!isFolder && !HF_MODEL_ID.matcher(model).matches()) {
+      throw notAModel(model);
+    }
+    Path file = Path.of(embeddings);
+    Path resolved;
+    try {
+      resolved = file.isAbsolute() ? file : ProjectPaths.resolve(contentDir, embeddings);
+    } catch (ProjectPaths.EscapeException e) {
+      throw new InvalidParamsException("embeddings", e.getMessage());
+    }
+    if (Files.isRegularFile(resolved)) {
+      try {
+        PrecomputedPromptEmbeddings.read(resolved);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new InvalidParamsException("embeddings", e.getMessage());
+      }
+    }
+    String modelId = isFolder ? DeepFloydBackend.DEFAULT_MODEL : model;
+    try {
+      DeepFloydBackend.verify(
+          IfModelLocator.system().unetFolder(modelId, isFolder ? folder : null));
+    } catch (WeightsUnavailableException absent) {
+      // reported by unavailable(): not an error of the manifest
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidParamsException("model", e.getMessage());
+    }
+  }
+
+  private static InvalidParamsException notAModel(String model) {
+    return new InvalidParamsException(
+        "model",
+        "'"
+            + model
+            + "' is neither a folder that exists nor a Hugging Face model id such as "
+            + DeepFloydBackend.DEFAULT_MODEL);
   }
 
   private static Path resolveEmbeddings(String embeddings, ExperimentContext ctx, String modelId) {

@@ -56,12 +56,7 @@ public final class BenchmarkExperiment implements ExperimentType<BenchmarkExperi
   @Override
   public void run(Params p, ExperimentContext ctx) {
     List<List<String>> rows = new ArrayList<>();
-    String machine =
-        Machine.describe().path("cpu").asText()
-            + ", "
-            + Runtime.getRuntime().availableProcessors()
-            + " cores, "
-            + Machine.engineVersion();
+    String machine = Machine.summary();
     for (EmbeddedDenoiserBenchmark.Timing t : EmbeddedDenoiserBenchmark.measure()) {
       rows.add(List.of(t.what(), CsvTable.number(t.medianMs(), 2), t.throughput(), machine));
     }

@@ -1,6 +1,7 @@
 package dev.diffusionlab.experiments.parta;
 
 import ai.djl.ndarray.NDManager;
+import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
@@ -8,14 +9,14 @@ import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
-import dev.diffusionlab.nn.ClassifierTrainer;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
-import dev.diffusionlab.nn.LabeledImages;
 import dev.diffusionlab.report.CsvTable;
+import dev.diffusionlab.training.ClassifierTrainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Trains the classifier that scores generated samples, on MNIST and Fashion-MNIST (20 classes, the
@@ -107,5 +108,11 @@ public final class ClassifierTraining implements ExperimentType<ClassifierTraini
       new CsvTable(List.of("class", "name", "test accuracy (%)"), rows)
           .write(ctx.output("accuracy.csv", OutputKind.TABLE, "test accuracy per class"));
     }
+  }
+
+  /** Images trained (120,000 a pass). */
+  @Override
+  public OptionalDouble work(Params p) {
+    return OptionalDouble.of(p.epochs() * 120_000.0);
   }
 }

@@ -3,14 +3,14 @@ package dev.diffusionlab.experiments.parta;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.diffusionlab.data.GaussianBlur;
 import dev.diffusionlab.data.Images;
 import dev.diffusionlab.data.TestImages;
 import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
+import dev.diffusionlab.diffusion.pipelines.SamplePictures;
 import dev.diffusionlab.diffusion.pipelines.StepHook;
 import dev.diffusionlab.diffusion.pipelines.Trajectory;
 import dev.diffusionlab.experiments.DeclaredOutput;
@@ -22,6 +22,9 @@ import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.GaussianLowPass;
+import dev.diffusionlab.tensor.Noise;
+import dev.diffusionlab.tensor.Psnr;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +70,7 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
 
   @Override
   public int codeVersion() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -144,17 +147,17 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
       Shape shape = new Shape(1, c, size, size);
       float[] x0 = TestImages.loadSigned(ctx.input("image", p.image()), size, c, ctx.progress());
       NDArray clean = m.create(x0, shape);
-      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-      NoiseEstimator estimator = SampleExperiment.estimator(denoiser, p.prompt(), 1.0, m);
-      GaussianNoise noise = new GaussianNoise(ctx.seed());
+      DdpmScheduler scheduler = Backends.scheduler(p.backend(), denoiser, p.stride());
+      NoiseEstimator estimator = ClassifierFreeGuidance.forPrompt(denoiser, p.prompt(), 1.0, m);
+      Noise noise = Noise.seeded(ctx.seed()).derive("denoise");
       BufferedImage original = TestImages.fromSigned(x0, c, size);
 
       oneStep(p, ctx, m, clean, scheduler, estimator, noise, original);
 
-      int[] timesteps = Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps());
-      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
+      int[] timesteps = scheduler.timesteps();
+      DenoisingLoop loop = new DenoisingLoop(scheduler);
       int tStart = timesteps[p.iStart()];
-      NDArray noisy = scheduler.addNoise(clean, noise.sample(m, shape), tStart);
+      NDArray noisy = scheduler.addNoise(clean, noise.normal(m, shape), tStart);
       Trajectory trajectory = new Trajectory(p.showEvery());
       NDArray iterative =
           loop.denoise(noisy, p.iStart(), estimator, StepHook.NONE, noise, trajectory);
@@ -163,14 +166,14 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
           scheduler.predictOriginal(noisy, eps.split(new long[] {c}, 1).get(0), tStart);
       float[] noisyValues = noisy.toFloatArray();
       float[] blurred =
-          new GaussianBlur(p.blurKernel(), p.blurSigma()).apply(noisyValues, c, size, size);
+          new GaussianLowPass(p.blurKernel(), p.blurSigma()).lowPass(noisyValues, c, size, size);
 
       ImageGrid steps = new ImageGrid();
       List<String> labels = new ArrayList<>();
       List<BufferedImage> row = new ArrayList<>();
       for (Trajectory.Frame frame : trajectory.frames()) {
         labels.add(frame.t() < 0 ? "t = 0 (clean)" : "t = " + frame.t());
-        row.add(Frames.images(frame.values(), 1, c, size).get(0));
+        row.add(SamplePictures.images(frame.values(), 1, c, size).get(0));
       }
       Images.writePng(
           steps.columns(labels).row("", row).render(96),
@@ -201,13 +204,11 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
       new CsvTable(
               List.of("method", "PSNR against the original (dB)"),
               List.of(
-                  List.of("noisy input", CsvTable.number(TestImages.psnr(noisyValues, x0), 2)),
+                  List.of("noisy input", CsvTable.number(Psnr.signed(noisyValues, x0), 2)),
                   List.of(
-                      "iterative denoising",
-                      CsvTable.number(TestImages.psnr(iterativeValues, x0), 2)),
-                  List.of(
-                      "one-step denoising", CsvTable.number(TestImages.psnr(oneStepValues, x0), 2)),
-                  List.of("Gaussian blur", CsvTable.number(TestImages.psnr(blurred, x0), 2))))
+                      "iterative denoising", CsvTable.number(Psnr.signed(iterativeValues, x0), 2)),
+                  List.of("one-step denoising", CsvTable.number(Psnr.signed(oneStepValues, x0), 2)),
+                  List.of("Gaussian blur", CsvTable.number(Psnr.signed(blurred, x0), 2))))
           .write(ctx.output("psnr.csv", OutputKind.TABLE, "PSNR of each method"));
     }
   }
@@ -220,7 +221,7 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
       NDArray clean,
       DdpmScheduler scheduler,
       NoiseEstimator estimator,
-      GaussianNoise noise,
+      Noise noise,
       BufferedImage original) {
     long c = clean.getShape().get(1);
     int size = (int) clean.getShape().get(2);
@@ -232,7 +233,7 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
     float[] x0 = clean.toFloatArray();
     for (int t : p.timesteps()) {
       try (NDManager step = m.newSubManager()) {
-        NDArray noisy = scheduler.addNoise(clean, noise.sample(step, clean.getShape()), t);
+        NDArray noisy = scheduler.addNoise(clean, noise.normal(step, clean.getShape()), t);
         NDArray eps = estimator.estimate(noisy, t).split(new long[] {c}, 1).get(0);
         float[] estimate = scheduler.predictOriginal(noisy, eps, t).toFloatArray();
         float[] noisyValues = noisy.toFloatArray();
@@ -243,8 +244,8 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
         rows.add(
             List.of(
                 Integer.toString(t),
-                CsvTable.number(TestImages.psnr(noisyValues, x0), 2),
-                CsvTable.number(TestImages.psnr(estimate, x0), 2)));
+                CsvTable.number(Psnr.signed(noisyValues, x0), 2),
+                CsvTable.number(Psnr.signed(estimate, x0), 2)));
       }
     }
     Images.writePng(

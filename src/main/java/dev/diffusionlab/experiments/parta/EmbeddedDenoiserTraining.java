@@ -1,6 +1,7 @@
 package dev.diffusionlab.experiments.parta;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
@@ -9,17 +10,17 @@ import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedDenoiser;
-import dev.diffusionlab.nn.EmbeddedDenoiserTrainer;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.EmbeddedUNet;
-import dev.diffusionlab.nn.LabeledImages;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.LossChart;
+import dev.diffusionlab.training.EmbeddedDenoiserTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Trains the embedded text-to-image denoiser of part A on MNIST and Fashion-MNIST (20 class
@@ -172,10 +173,6 @@ public final class EmbeddedDenoiserTraining
     Path weights = ctx.output(WEIGHTS, OutputKind.SHIPPED_CHECKPOINT, "averaged weights, fp16");
     Path steps = ctx.output("steps.csv", OutputKind.DATA, "per step: loss, mse, vlb");
     Path epochs = ctx.workDir().resolve("epochs");
-    if (!Files.exists(epochs.resolve("epoch.csv"))) {
-      // Steps of an interrupted first epoch are redone; drop them so the log has each step once.
-      Files.deleteIfExists(steps);
-    }
     List<EmbeddedDenoiserTrainer.EpochStats> stats =
         new EmbeddedDenoiserTrainer(
                 config, settings, EmbeddedDenoiser.trainingSchedule(), ctx.progress())
@@ -222,5 +219,12 @@ public final class EmbeddedDenoiserTraining
   /** The config written beside the weights. */
   static EmbeddedUNet.Config readConfig(Path file) throws java.io.IOException {
     return new ObjectMapper().readValue(file.toFile(), EmbeddedUNet.Config.class);
+  }
+
+  /** Width² × images trained (20 classes of per_class images, or all 120,000). */
+  @Override
+  public OptionalDouble work(Params p) {
+    double images = p.perClass() == 0 ? 120_000 : 20.0 * p.perClass();
+    return OptionalDouble.of((double) p.channels() * p.channels() * p.epochs() * images);
   }
 }

@@ -2,8 +2,8 @@ package dev.diffusionlab.experiments.parta;
 
 import dev.diffusionlab.data.Dataset;
 import dev.diffusionlab.data.DatasetFetcher;
+import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.nn.EmbeddedPrompts;
-import dev.diffusionlab.nn.LabeledImages;
 import dev.diffusionlab.util.Progress;
 import java.util.Arrays;
 
@@ -20,16 +20,11 @@ final class EmbeddedTrainingData {
    */
   static LabeledImages load(boolean train, int perClass, Progress progress) {
     DatasetFetcher fetcher = DatasetFetcher.standard(progress);
-    LabeledImages digits =
-        convert(train ? fetcher.train(Dataset.MNIST) : fetcher.test(Dataset.MNIST));
+    LabeledImages digits = train ? fetcher.train(Dataset.MNIST) : fetcher.test(Dataset.MNIST);
     LabeledImages fashion =
-        convert(train ? fetcher.train(Dataset.FASHION_MNIST) : fetcher.test(Dataset.FASHION_MNIST));
+        train ? fetcher.train(Dataset.FASHION_MNIST) : fetcher.test(Dataset.FASHION_MNIST);
     LabeledImages all = LabeledImages.concat(digits, fashion, 10);
     return perClass <= 0 ? all : subset(all, perClass);
-  }
-
-  private static LabeledImages convert(dev.diffusionlab.data.LabeledImages images) {
-    return new LabeledImages(images.pixels(), images.labels(), images.height());
   }
 
   private static LabeledImages subset(LabeledImages all, int perClass) {
@@ -48,6 +43,6 @@ final class EmbeddedTrainingData {
         n++;
       }
     }
-    return new LabeledImages(Arrays.copyOf(pixels, n * size), Arrays.copyOf(labels, n), side);
+    return LabeledImages.square(Arrays.copyOf(pixels, n * size), Arrays.copyOf(labels, n), side);
   }
 }

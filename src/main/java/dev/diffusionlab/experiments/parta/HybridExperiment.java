@@ -3,12 +3,11 @@ package dev.diffusionlab.experiments.parta;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.diffusionlab.data.Images;
-import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
-import dev.diffusionlab.diffusion.pipelines.GaussianLowPass;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.HybridImage;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.SamplePictures;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
@@ -17,6 +16,8 @@ import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.GaussianLowPass;
+import dev.diffusionlab.tensor.Noise;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,7 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
 
   @Override
   public int codeVersion() {
-    return 4;
+    return 6;
   }
 
   @Override
@@ -116,8 +117,7 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
         NDManager m = NDManager.newBaseManager();
         SampleScoring scoring =
             p.classifier().isEmpty() ? null : new SampleScoring(ctx.dependency(p.classifier()))) {
-      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
+      DenoisingLoop loop = new DenoisingLoop(Backends.scheduler(p.backend(), denoiser, p.stride()));
       GaussianLowPass filter = GaussianLowPass.forImageSize(denoiser.imageSize());
       ctx.progress().log("low-pass kernel " + filter.kernelSize() + ", sigma " + filter.sigma());
       ImageGrid grid = new ImageGrid();
@@ -127,22 +127,20 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
         try (NDManager step = m.newSubManager()) {
           HybridImage estimator =
               new HybridImage(
-                  SampleExperiment.estimator(denoiser, hybrid.far(), p.guidance(), step),
-                  SampleExperiment.estimator(denoiser, hybrid.near(), p.guidance(), step),
+                  ClassifierFreeGuidance.forPrompt(denoiser, hybrid.far(), p.guidance(), step),
+                  ClassifierFreeGuidance.forPrompt(denoiser, hybrid.near(), p.guidance(), step),
                   filter);
           NDArray x =
               loop.sample(
                   step,
-                  p.samples(),
-                  denoiser.channels(),
-                  denoiser.imageSize(),
+                  denoiser.shape(p.samples()),
                   estimator,
-                  new GaussianNoise(ctx.seed() * 131L + h),
-                  null);
+                  Noise.seeded(ctx.seed()).derive("hybrid", h),
+                  DenoisingLoop.Observer.NONE);
           NDArray far = filter.lowPass(x);
           List<BufferedImage> row = new ArrayList<>();
-          List<BufferedImage> full = Frames.images(x);
-          List<BufferedImage> afar = Frames.images(far);
+          List<BufferedImage> full = SamplePictures.images(x);
+          List<BufferedImage> afar = SamplePictures.images(far);
           for (int k = 0; k < full.size(); k++) {
             row.add(full.get(k));
             row.add(
@@ -154,11 +152,8 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
           }
           grid.row(Frames.label(hybrid.far()) + " / " + Frames.label(hybrid.near()), row);
           if (scoring != null) {
-            verdicts.addAll(
-                AnagramExperiment.verdictRows(scoring, far, h + 1, "far (low-pass)", hybrid.far()));
-            verdicts.addAll(
-                AnagramExperiment.verdictRows(
-                    scoring, x, h + 1, "near (the full image)", hybrid.near()));
+            verdicts.addAll(scoring.verdictRows(far, h + 1, "far (low-pass)", hybrid.far()));
+            verdicts.addAll(scoring.verdictRows(x, h + 1, "near (the full image)", hybrid.near()));
           }
         }
         ctx.progress().log("hybrid " + (h + 1) + " of " + p.hybrids().size() + " done");

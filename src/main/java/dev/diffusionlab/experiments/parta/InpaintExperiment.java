@@ -7,10 +7,11 @@ import dev.diffusionlab.data.Images;
 import dev.diffusionlab.data.TestImages;
 import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
 import dev.diffusionlab.diffusion.pipelines.RePaint;
+import dev.diffusionlab.diffusion.pipelines.SamplePictures;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
@@ -19,7 +20,11 @@ import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.Noise;
+import dev.diffusionlab.util.ProjectPaths;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +75,7 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
 
   @Override
   public int codeVersion() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -117,6 +122,48 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
     ParamRange.require("guidance", p.guidance(), 0, 100, false);
   }
 
+  /** Every PNG mask stays inside content/, is a readable image and has its image's proportions. */
+  @Override
+  public void checkInputs(Params p, Path contentDir) {
+    BackendType.super.checkInputs(p, contentDir);
+    for (int i = 0; i < p.masks().size(); i++) {
+      String spec = p.masks().get(i);
+      if (spec.startsWith("box:")) {
+        continue;
+      }
+      String field = "masks[" + i + "]";
+      Dimension mask = imageSize(field, spec, contentDir);
+      Dimension picture = imageSize("images[" + i + "]", p.images().get(i), contentDir);
+      checkProportions(field, spec, mask, picture);
+    }
+  }
+
+  private static Dimension imageSize(String field, String name, Path contentDir) {
+    try {
+      return Images.dimensions(ProjectPaths.resolve(contentDir, name));
+    } catch (IllegalArgumentException e) { // an escape or an unreadable image
+      throw new InvalidParamsException(field, e.getMessage());
+    }
+  }
+
+  private static void checkProportions(
+      String field, String spec, Dimension mask, Dimension picture) {
+    if (mask.width * (long) picture.height != mask.height * (long) picture.width) {
+      throw new InvalidParamsException(
+          field,
+          "mask "
+              + spec
+              + " is "
+              + mask.width
+              + "x"
+              + mask.height
+              + " but its image is "
+              + picture.width
+              + "x"
+              + picture.height);
+    }
+  }
+
   private static double[] box(String spec) {
     Matcher m = BOX.matcher(spec);
     if (!m.matches()) {
@@ -147,20 +194,11 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
     }
     BufferedImage image = Images.read(ctx.input("masks[" + i + "]", spec));
     BufferedImage picture = Images.read(ctx.input("images[" + i + "]", p.images().get(i)));
-    if (image.getWidth() * picture.getHeight() != image.getHeight() * picture.getWidth()) {
-      throw new InvalidParamsException(
-          "masks[" + i + "]",
-          "mask "
-              + spec
-              + " is "
-              + image.getWidth()
-              + "x"
-              + image.getHeight()
-              + " but its image is "
-              + picture.getWidth()
-              + "x"
-              + picture.getHeight());
-    }
+    checkProportions(
+        "masks[" + i + "]",
+        spec,
+        new Dimension(image.getWidth(), image.getHeight()),
+        new Dimension(picture.getWidth(), picture.getHeight()));
     float[] grey = Images.toChw(Images.resize(image, size, size), 1);
     for (int k = 0; k < grey.length; k++) {
       mask[k] = grey[k] > 0.5f ? 1f : 0f;
@@ -178,10 +216,10 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
       for (int i = 0; i < p.images().size(); i++) {
         masks.add(mask(p, i, ctx, size)); // every mask is checked before sampling starts
       }
-      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-      int[] timesteps = Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps());
-      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
-      NoiseEstimator estimator = SampleExperiment.estimator(denoiser, p.prompt(), p.guidance(), m);
+      DdpmScheduler scheduler = Backends.scheduler(p.backend(), denoiser, p.stride());
+      DenoisingLoop loop = new DenoisingLoop(scheduler);
+      NoiseEstimator estimator =
+          ClassifierFreeGuidance.forPrompt(denoiser, p.prompt(), p.guidance(), m);
       List<String> columns = new ArrayList<>(List.of("original", "mask", "kept"));
       for (int k = 1; k <= p.samples(); k++) {
         columns.add("inpainted " + k);
@@ -196,11 +234,16 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
           Shape shape = new Shape(n, c, size, size);
           NDArray original = step.create(x0, new Shape(1, c, size, size)).repeat(0, n);
           NDArray mask = step.create(masks.get(i), new Shape(1, 1, size, size));
-          GaussianNoise noise = new GaussianNoise(ctx.seed() * 7919L + i);
-          NDArray start = noise.sample(step, shape);
+          Noise noise = Noise.seeded(ctx.seed()).derive("inpaint", i);
+          NDArray start = noise.normal(step, shape);
           NDArray result =
               loop.denoise(
-                  start, 0, estimator, new RePaint(scheduler, original, mask), noise, null);
+                  start,
+                  0,
+                  estimator,
+                  new RePaint(scheduler, original, mask),
+                  noise,
+                  DenoisingLoop.Observer.NONE);
           List<BufferedImage> row = new ArrayList<>();
           row.add(TestImages.fromSigned(x0, c, size));
           float[] maskImage = new float[size * size];
@@ -214,7 +257,7 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
           }
           row.add(TestImages.fromSigned(maskImage, 1, size));
           row.add(TestImages.fromSigned(kept, c, size));
-          row.addAll(Frames.images(result));
+          row.addAll(SamplePictures.images(result));
           grid.row(SdeditExperiment.shortName(p.images().get(i)), row);
         }
         ctx.progress().log("inpainted " + p.images().get(i));

@@ -2,18 +2,12 @@ package dev.diffusionlab.experiments.parta;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diffusionlab.data.Images;
-import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
 import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
-import dev.diffusionlab.diffusion.pipelines.Conditioned;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
+import dev.diffusionlab.diffusion.pipelines.SamplePictures;
 import dev.diffusionlab.diffusion.pipelines.Trajectory;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
@@ -21,10 +15,12 @@ import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
+import dev.diffusionlab.experiments.SampleIndex;
 import dev.diffusionlab.nn.EmbeddedPrompts;
-import dev.diffusionlab.nn.ImageClassifier;
+import dev.diffusionlab.nn.classifier.SampleScorer;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.Noise;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +68,7 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
 
   @Override
   public int codeVersion() {
-    return 2;
+    return 4;
   }
 
   @Override
@@ -142,40 +138,38 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
         NDManager manager = NDManager.newBaseManager();
         SampleScoring scoring =
             p.classifier().isEmpty() ? null : new SampleScoring(ctx.dependency(p.classifier()))) {
-      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
       ImageGrid grid = new ImageGrid();
       List<String> columns = new ArrayList<>();
       for (int k = 1; k <= p.samples(); k++) {
         columns.add("sample " + k);
       }
       grid.columns(columns);
-      ArrayNode index = JsonNodeFactory.instance.arrayNode();
+      SampleIndex index = new SampleIndex();
       List<List<String>> scores = new ArrayList<>();
       List<Trajectory.Frame> firstTrajectory = null;
       for (int s = 0; s < p.strides().size(); s++) {
         int stride = p.strides().get(s);
         int[] timesteps = Frames.timesteps(stride, denoiser.schedule().numTrainTimesteps());
-        IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, stride);
+        DenoisingLoop loop = new DenoisingLoop(Backends.scheduler(p.backend(), denoiser, stride));
         for (int q = 0; q < p.prompts().size(); q++) {
           String prompt = p.prompts().get(q);
           try (NDManager step = manager.newSubManager()) {
-            NoiseEstimator estimator = estimator(denoiser, prompt, p.guidance(), step);
-            GaussianNoise noise = new GaussianNoise(ctx.seed() * 1_000_003L + s * 1009L + q);
+            NoiseEstimator estimator =
+                ClassifierFreeGuidance.forPrompt(denoiser, prompt, p.guidance(), step);
+            Noise noise = Noise.seeded(ctx.seed()).derive("sample", s, q);
             Trajectory trajectory = s == 0 && q == 0 && p.gif() ? new Trajectory(1) : null;
             ctx.progress().log("sampling \"" + prompt + "\", " + timesteps.length + " steps");
             NDArray x =
                 loop.sample(
                     step,
-                    p.samples(),
-                    denoiser.channels(),
-                    denoiser.imageSize(),
+                    denoiser.shape(p.samples()),
                     estimator,
                     noise,
-                    trajectory);
+                    trajectory == null ? DenoisingLoop.Observer.NONE : trajectory);
             if (trajectory != null) {
               firstTrajectory = trajectory.frames();
             }
-            List<BufferedImage> images = Frames.images(x);
+            List<BufferedImage> images = SamplePictures.images(x);
             String rowLabel =
                 Frames.label(prompt)
                     + (p.strides().size() > 1 ? ", " + timesteps.length + " steps" : "");
@@ -188,10 +182,7 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
         }
       }
       Images.writePng(grid.render(112), ctx.output("samples.png", OutputKind.FIGURE, "samples"));
-      new ObjectMapper()
-          .writerWithDefaultPrettyPrinter()
-          .writeValue(
-              ctx.output("index.json", OutputKind.DATA, "the sample files").toFile(), index);
+      index.write(ctx.output("index.json", OutputKind.DATA, "the sample files"));
       if (scoring != null) {
         new CsvTable(
                 List.of(
@@ -205,21 +196,12 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
             .write(ctx.output("accuracy.csv", OutputKind.TABLE, "classifier verdicts"));
       }
       if (firstTrajectory != null) {
-        Frames.writeGif(
+        SamplePictures.writeGif(
             firstTrajectory,
             ctx.output("trajectory.gif", OutputKind.FIGURE, "the sampling trajectory"),
             3);
       }
     }
-  }
-
-  /** The prompt's estimator, guided when gamma != 1 (A1.6). */
-  static NoiseEstimator estimator(Denoiser denoiser, String prompt, double gamma, NDManager m) {
-    Conditioned conditional = Conditioned.on(denoiser, prompt, m);
-    if (gamma == 1.0) {
-      return conditional;
-    }
-    return new ClassifierFreeGuidance(conditional, Conditioned.on(denoiser, "", m), gamma);
   }
 
   private static void saveSamples(
@@ -229,20 +211,22 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
       int steps,
       int strideIndex,
       List<BufferedImage> images,
-      ArrayNode index) {
+      SampleIndex index) {
     for (int k = 0; k < images.size(); k++) {
       String file = Frames.sampleName(prompt, p.prompts(), k + 1);
       if (p.strides().size() > 1) {
         file = file.replace(".png", "-steps" + steps + ".png");
       }
       Images.writePng(images.get(k), ctx.output(file, OutputKind.FIGURE, prompt));
-      ObjectNode item = index.addObject();
-      item.put("file", file);
-      item.put("prompt", prompt);
-      item.put("class", EmbeddedPrompts.classOf(prompt).orElse(-1));
-      item.put("sample", k + 1);
-      item.put("steps", steps);
-      item.put("guidance", p.guidance());
+      index.add(
+          new SampleIndex.Sample(
+              file,
+              prompt,
+              null,
+              EmbeddedPrompts.classOf(prompt).orElse(-1),
+              k + 1,
+              steps,
+              p.guidance()));
     }
     ctx.progress()
         .log(
@@ -256,35 +240,14 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
   }
 
   private static List<String> score(SampleScoring scoring, NDArray x, String prompt, int steps) {
-    int n = (int) x.getShape().get(0);
-    float[][] grey = new float[n][];
-    for (int i = 0; i < n; i++) {
-      grey[i] = Frames.grey(x, i);
-    }
-    ImageClassifier.Verdict[] verdicts = scoring.classify(grey);
     int target = EmbeddedPrompts.classOf(prompt).orElse(-1);
-    int hits = 0;
-    double confidence = 0;
-    int[] votes = new int[EmbeddedPrompts.CLASSES];
-    for (ImageClassifier.Verdict v : verdicts) {
-      votes[v.label()]++;
-      if (v.label() == target) {
-        hits++;
-      }
-      confidence += target >= 0 ? v.probabilities()[target] : v.confidence();
-    }
-    int common = 0;
-    for (int c = 1; c < votes.length; c++) {
-      if (votes[c] > votes[common]) {
-        common = c;
-      }
-    }
+    SampleScorer.Score score = SampleScorer.score(scoring.verdicts(x), target);
     return List.of(
         prompt,
         Integer.toString(steps),
-        Integer.toString(n),
-        target >= 0 ? CsvTable.number(100.0 * hits / n, 0) : "n/a",
-        CsvTable.number(confidence / n, 2),
-        EmbeddedPrompts.shortName(common));
+        Integer.toString(score.samples()),
+        target >= 0 ? CsvTable.number(100 * score.accuracy(), 0) : "n/a",
+        CsvTable.number(score.meanConfidence(), 2),
+        EmbeddedPrompts.shortName(score.mostCommon()));
   }
 }

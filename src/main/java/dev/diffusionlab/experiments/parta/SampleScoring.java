@@ -1,10 +1,17 @@
 package dev.diffusionlab.experiments.parta;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.diffusionlab.experiments.DependencyOutputs;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
+import dev.diffusionlab.nn.classifier.SampleScorer;
+import dev.diffusionlab.report.CsvTable;
+import dev.diffusionlab.tensor.ImageRange;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Loads the project's classifier from its experiment's outputs and scores images with it. */
 final class SampleScoring implements AutoCloseable {
@@ -17,9 +24,54 @@ final class SampleScoring implements AutoCloseable {
             classifierEntry.file(ClassifierTraining.WEIGHTS), EmbeddedPrompts.CLASSES, manager);
   }
 
-  /** Verdicts for [28 * 28] images with values in [0, 1]. */
-  ImageClassifier.Verdict[] classify(float[][] images) {
-    return classifier.classify(images);
+  /** The verdict of each image of a batch [N, C, 28, 28] in [-1, 1] (shown to it in grey). */
+  SampleScorer.Verdict[] verdicts(NDArray images) {
+    int n = (int) images.getShape().get(0);
+    float[][] grey = new float[n][];
+    for (int i = 0; i < n; i++) {
+      grey[i] = grey(images, i);
+    }
+    ImageClassifier.Verdict[] verdicts = classifier.classify(grey);
+    SampleScorer.Verdict[] out = new SampleScorer.Verdict[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = SampleScorer.verdict(verdicts[i].probabilities());
+    }
+    return out;
+  }
+
+  /** One row per image: its verdict, ticked when it is the prompt's class, and that probability. */
+  List<List<String>> verdictRows(NDArray images, int item, String view, String prompt) {
+    SampleScorer.Verdict[] verdicts = verdicts(images);
+    int target = EmbeddedPrompts.classOf(prompt).orElse(-1);
+    List<List<String>> rows = new ArrayList<>();
+    for (int i = 0; i < verdicts.length; i++) {
+      rows.add(
+          List.of(
+              Integer.toString(item),
+              view,
+              Frames.label(prompt),
+              Integer.toString(i + 1),
+              EmbeddedPrompts.shortName(verdicts[i].label())
+                  + (verdicts[i].label() == target ? " ✓" : ""),
+              target >= 0 ? CsvTable.number(verdicts[i].probabilities()[target], 2) : "n/a"));
+    }
+    return rows;
+  }
+
+  /** Image {@code i} of a batch as [H * W] grey values in [0, 1], for the classifier. */
+  private static float[] grey(NDArray batch, int i) {
+    long[] s = batch.getShape().getShape();
+    int plane = (int) (s[2] * s[3]);
+    float[] values = batch.get(i).toType(DataType.FLOAT32, false).toFloatArray();
+    float[] out = new float[plane];
+    for (int p = 0; p < plane; p++) {
+      float sum = 0;
+      for (int c = 0; c < s[1]; c++) {
+        sum += values[c * plane + p];
+      }
+      out[p] = (float) ImageRange.signedToUnitClipped(sum / s[1]);
+    }
+    return out;
   }
 
   @Override

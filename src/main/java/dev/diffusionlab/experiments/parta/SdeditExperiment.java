@@ -7,9 +7,10 @@ import dev.diffusionlab.data.Images;
 import dev.diffusionlab.data.TestImages;
 import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
-import dev.diffusionlab.diffusion.pipelines.GaussianNoise;
-import dev.diffusionlab.diffusion.pipelines.IterativeDenoiser;
+import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
 import dev.diffusionlab.diffusion.pipelines.NoiseEstimator;
+import dev.diffusionlab.diffusion.pipelines.SamplePictures;
 import dev.diffusionlab.diffusion.pipelines.StepHook;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
@@ -19,6 +20,7 @@ import dev.diffusionlab.experiments.Param;
 import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
+import dev.diffusionlab.tensor.Noise;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +60,7 @@ public final class SdeditExperiment implements BackendType<SdeditExperiment.Para
 
   @Override
   public int codeVersion() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -121,10 +123,11 @@ public final class SdeditExperiment implements BackendType<SdeditExperiment.Para
         NDManager m = NDManager.newBaseManager()) {
       int c = denoiser.channels();
       int size = denoiser.imageSize();
-      DdpmScheduler scheduler = new DdpmScheduler(denoiser.schedule());
-      int[] timesteps = Frames.timesteps(p.stride(), denoiser.schedule().numTrainTimesteps());
-      IterativeDenoiser loop = Backends.loop(p.backend(), denoiser, p.stride());
-      NoiseEstimator estimator = SampleExperiment.estimator(denoiser, p.prompt(), p.guidance(), m);
+      DdpmScheduler scheduler = Backends.scheduler(p.backend(), denoiser, p.stride());
+      int[] timesteps = scheduler.timesteps();
+      DenoisingLoop loop = new DenoisingLoop(scheduler);
+      NoiseEstimator estimator =
+          ClassifierFreeGuidance.forPrompt(denoiser, p.prompt(), p.guidance(), m);
       List<String> columns = new ArrayList<>();
       for (int start : p.iStarts()) {
         columns.add("i_start = " + start);
@@ -139,13 +142,15 @@ public final class SdeditExperiment implements BackendType<SdeditExperiment.Para
         for (int s = 0; s < p.iStarts().size(); s++) {
           int start = p.iStarts().get(s);
           try (NDManager step = m.newSubManager()) {
-            GaussianNoise noise = new GaussianNoise(ctx.seed() * 7919L + i * 101L + s);
+            Noise noise = Noise.seeded(ctx.seed()).derive("sdedit", i, s);
             Shape shape = new Shape(1, c, size, size);
             NDArray noisy =
                 scheduler.addNoise(
-                    step.create(x0, shape), noise.sample(step, shape), timesteps[start]);
-            NDArray edited = loop.denoise(noisy, start, estimator, StepHook.NONE, noise, null);
-            row.add(Frames.images(edited).get(0));
+                    step.create(x0, shape), noise.normal(step, shape), timesteps[start]);
+            NDArray edited =
+                loop.denoise(
+                    noisy, start, estimator, StepHook.NONE, noise, DenoisingLoop.Observer.NONE);
+            row.add(SamplePictures.images(edited).get(0));
           }
         }
         row.add(TestImages.fromSigned(x0, c, size));

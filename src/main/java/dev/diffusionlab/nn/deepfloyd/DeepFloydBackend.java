@@ -72,20 +72,47 @@ public final class DeepFloydBackend {
     try (TensorStore store = openWeights(unetFolder, gpu)) {
       StoreParameters params = new StoreParameters(store, unetFolder.toString(), manager, dataType);
       IfUNet unet = new IfUNet(config, params);
-      Set<String> unused = params.unusedNames();
-      if (!unused.isEmpty()) {
-        throw new InvalidModelConfigException(
-            unetFolder.resolve("config.json"),
-            "(architecture)",
-            "does not use "
-                + unused.size()
-                + " tensors of the weights, e.g. "
-                + unused.iterator().next());
-      }
+      checkAllUsed(unetFolder, params);
       return new DeepFloydDenoiser(manager, unet, schedule(unetFolder), prompts, dataType);
     } catch (IOException | RuntimeException e) {
       manager.close();
       throw e;
+    }
+  }
+
+  /**
+   * Checks a {@code unet/} folder without loading its weights: config.json, every tensor name and
+   * shape the config implies against the weight files' headers (no tensor left unused), and the
+   * scheduler config; milliseconds even for IF-I-XL.
+   *
+   * @throws IOException naming the file and field that is wrong
+   */
+  public static void verify(Path unetFolder) throws IOException {
+    UNetConfig config = UNetConfig.read(unetFolder.resolve("config.json"));
+    try (TensorStore store = openWeights(unetFolder, false)) {
+      StoreParameters shapes = StoreParameters.shapesOnly(store, unetFolder.toString());
+      try {
+        new IfUNet(config, shapes);
+      } catch (IllegalArgumentException mismatch) {
+        throw new InvalidModelConfigException(
+            unetFolder.resolve("config.json"), "(architecture)", mismatch.getMessage());
+      }
+      checkAllUsed(unetFolder, shapes);
+    }
+    schedule(unetFolder);
+  }
+
+  private static void checkAllUsed(Path unetFolder, StoreParameters params)
+      throws InvalidModelConfigException {
+    Set<String> unused = params.unusedNames();
+    if (!unused.isEmpty()) {
+      throw new InvalidModelConfigException(
+          unetFolder.resolve("config.json"),
+          "(architecture)",
+          "does not use "
+              + unused.size()
+              + " tensors of the weights, e.g. "
+              + unused.iterator().next());
     }
   }
 

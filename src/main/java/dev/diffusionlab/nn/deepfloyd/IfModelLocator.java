@@ -103,7 +103,7 @@ public record IfModelLocator(Map<String, String> env, Path home) {
   }
 
   /** Whether {@code dir} holds a config.json and at least one safetensors weight file. */
-  static boolean isUnetFolder(Path dir) {
+  public static boolean isUnetFolder(Path dir) {
     return Files.isRegularFile(dir.resolve("config.json"))
         && WEIGHT_FILES.stream().anyMatch(f -> Files.isRegularFile(dir.resolve(f)));
   }

@@ -60,6 +60,9 @@ public final class StoreParameters implements ParameterSource {
               + Arrays.toString(shape));
     }
     used.add(name);
+    if (manager == null) {
+      return null; // names and shapes only
+    }
     try {
       NDArray array = store.load(name, manager, dataType);
       array.setName(name);
@@ -67,6 +70,14 @@ public final class StoreParameters implements ParameterSource {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A source that checks every name and shape the model asks for against the store and loads
+   * nothing (it hands out null), so weights can be checked before any experiment runs.
+   */
+  public static StoreParameters shapesOnly(TensorStore store, String description) {
+    return new StoreParameters(store, description, null, DataType.FLOAT32);
   }
 
   /** Names in the store that the model never asked for (a sign of a config mismatch). */

@@ -193,7 +193,12 @@ public final class MarkdownRenderer {
    */
   public List<String> check(PageSource page, Set<String> pageSlugs, OutputCatalog catalog) {
     List<String> problems = new ArrayList<>();
-    Document document = parser.parse(page.markdown());
+    Document document;
+    try {
+      document = parser.parse(ValueReferences.substituteParams(page, page.markdown(), catalog));
+    } catch (RenderException e) {
+      return List.of(e.getMessage());
+    }
     for (PageReference ref : scan(page, document, problems)) {
       try {
         switch (ref.use()) {
@@ -222,6 +227,11 @@ public final class MarkdownRenderer {
 
     /** The outputs of {@code id}; empty when not known before it runs. */
     Optional<List<DeclaredOutput>> outputs(String id);
+
+    /** The params of {@code id} as its entry records them; empty when not known. */
+    default Optional<com.fasterxml.jackson.databind.JsonNode> params(String id) {
+      return Optional.empty();
+    }
   }
 
   /** How a page uses a URL it names. */

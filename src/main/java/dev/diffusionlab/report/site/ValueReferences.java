@@ -82,6 +82,65 @@ final class ValueReferences {
     return String.join("\n", lines);
   }
 
+  /**
+   * The Markdown with its {@code {{params:...}}} references replaced from the params a plan knows
+   * before anything runs (so that a link such as {@code exp:x/samples-epoch{{params:x.epochs}}.png}
+   * can be checked); other references are left as they are.
+   *
+   * @throws RenderException naming the page and line of a bad params reference
+   */
+  static String substituteParams(
+      PageSource page, String markdown, MarkdownRenderer.OutputCatalog catalog) {
+    if (!markdown.contains("{{")) {
+      return markdown;
+    }
+    String[] lines = markdown.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      Matcher m = REFERENCE.matcher(lines[i]);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        String value = m.group();
+        if (m.group(1).equals("params")) {
+          value = planParam(page, i + 1, m.group(2).trim(), catalog).orElse(value);
+        }
+        m.appendReplacement(out, Matcher.quoteReplacement(value));
+      }
+      m.appendTail(out);
+      lines[i] = out.toString();
+    }
+    return String.join("\n", lines);
+  }
+
+  private static Optional<String> planParam(
+      PageSource page, int line, String body, MarkdownRenderer.OutputCatalog catalog) {
+    int bar = body.lastIndexOf('|');
+    String format = bar < 0 ? null : body.substring(bar + 1).trim();
+    String target = bar < 0 ? body : body.substring(0, bar).trim();
+    try {
+      int dot = target.indexOf('.');
+      if (dot <= 0 || dot == target.length() - 1) {
+        throw new IllegalArgumentException("expected params:<id>.<field>");
+      }
+      String id = target.substring(0, dot);
+      if (!catalog.ids().contains(id)) {
+        throw new IllegalArgumentException(
+            "unknown experiment '"
+                + id
+                + "'; the manifest has "
+                + String.join(", ", catalog.ids()));
+      }
+      return catalog
+          .params(id)
+          .map(
+              params ->
+                  format(
+                      text(path(params, target.substring(dot + 1), "the params of " + id)),
+                      format));
+    } catch (IllegalArgumentException e) {
+      throw new RenderException(page.file(), line, "{{params:" + body + "}}: " + e.getMessage());
+    }
+  }
+
   private static String resolve(
       PageSource page, int line, String scheme, String body, ReportData data) {
     String reference = "{{" + scheme + ":" + body + "}}";

@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.NoiseSchedule;
+import dev.diffusionlab.tensor.GaussianLowPass;
+import dev.diffusionlab.tensor.Noise;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +34,7 @@ class PipelinesTest {
     // One pixel, C = 1: eps_c = 3, v_c = 0.2; eps_u = 1, v_u = -0.5; gamma 7 → 1 + 7 * 2 = 15.
     NDArray cond = manager.create(new float[] {3f, 0.2f}, new Shape(1, 2, 1, 1));
     NDArray uncond = manager.create(new float[] {1f, -0.5f}, new Shape(1, 2, 1, 1));
-    NDArray guided = ClassifierFreeGuidance.combine(cond, uncond, 7);
+    NDArray guided = ClassifierFreeGuidance.combine(cond, uncond, 7, 1);
     assertArrayEquals(new float[] {15f, 0.2f}, guided.toFloatArray(), 1e-6f);
   }
 
@@ -41,7 +43,7 @@ class PipelinesTest {
     LinearTestDenoiser denoiser =
         new LinearTestDenoiser(0.5f, 0f, NoiseSchedule.squaredCosCapV2(1000));
     ClassifierFreeGuidance cfg =
-        new ClassifierFreeGuidance(
+        ClassifierFreeGuidance.prompts(
             Conditioned.on(denoiser, "two", manager), Conditioned.on(denoiser, "", manager), 3);
     NDArray x = manager.ones(new Shape(2, 1, 4, 4));
     // eps_c = 0.5 + 2, eps_u = 0.5 → 0.5 + 3 * 2 = 6.5.
@@ -61,31 +63,30 @@ class PipelinesTest {
   @Test
   void rePaintNoisesTheOriginalToTheStepsTimestep() {
     NoiseSchedule schedule = NoiseSchedule.squaredCosCapV2(1000);
-    DdpmScheduler scheduler = new DdpmScheduler(schedule);
+    DdpmScheduler scheduler = learned(schedule, 999, 0);
     NDArray original = manager.full(new Shape(1, 1, 2, 2), 0.5f);
     NDArray mask = manager.zeros(new Shape(1, 1, 2, 2));
     RePaint hook = new RePaint(scheduler, original, mask);
     NDArray x = manager.zeros(new Shape(1, 1, 2, 2));
-    NDArray z = new GaussianNoise(5).sample(manager, new Shape(1, 1, 2, 2));
+    NDArray z = Noise.seeded(5).normal(manager, new Shape(1, 1, 2, 2));
     float abar = schedule.alphaCumprod(600);
     float[] expected =
         original
             .mul((float) Math.sqrt(abar))
             .add(z.mul((float) Math.sqrt(1 - abar)))
             .toFloatArray();
-    assertArrayEquals(expected, hook.afterStep(x, 600, new GaussianNoise(5)).toFloatArray(), 1e-6f);
+    assertArrayEquals(expected, hook.afterStep(x, 600, Noise.seeded(5)).toFloatArray(), 1e-6f);
     assertArrayEquals(
-        original.toFloatArray(), hook.afterStep(x, -1, new GaussianNoise(5)).toFloatArray(), 0f);
+        original.toFloatArray(), hook.afterStep(x, -1, Noise.seeded(5)).toFloatArray(), 0f);
   }
 
   @Test
   void oneReverseStepMatchesTheFormulaComputedByHand() {
     // Linear betas 0.1, 0.2, 0.3: abar = 0.9, 0.72, 0.504. Step t = 2 → t' = 0 (stride 2).
     NoiseSchedule schedule = NoiseSchedule.linear(3, 0.1, 0.3);
-    DdpmScheduler scheduler = new DdpmScheduler(schedule);
     LinearTestDenoiser denoiser = new LinearTestDenoiser(0f, 1f, schedule);
     NoiseEstimator estimator = Conditioned.on(denoiser, "one", manager);
-    IterativeDenoiser loop = new IterativeDenoiser(scheduler, new int[] {2, 0});
+    DenoisingLoop loop = new DenoisingLoop(learned(schedule, 2, 0));
     NDArray x = manager.full(new Shape(1, 1, 4, 4), 0.8f);
 
     double abar = 0.9 * 0.8 * 0.7;
@@ -97,8 +98,8 @@ class PipelinesTest {
         Math.sqrt(abarPrev) * beta / (1 - abar) * x0
             + Math.sqrt(alpha) * (1 - abarPrev) / (1 - abar) * 0.8;
     // Variance value 1 selects the top of the learned range: sigma^2 = beta_t.
-    GaussianNoise noise = new GaussianNoise(11);
-    float z = new GaussianNoise(11).sample(manager, new Shape(1, 1, 4, 4)).toFloatArray()[0];
+    Noise noise = Noise.seeded(11);
+    float z = Noise.seeded(11).normal(1)[0];
     double expectedStep = mean + Math.sqrt(beta) * z;
 
     Trajectory trajectory = new Trajectory(1);
@@ -110,9 +111,8 @@ class PipelinesTest {
   @Test
   void lastStepReturnsThePosteriorMeanWithoutNoise() {
     NoiseSchedule schedule = NoiseSchedule.linear(3, 0.1, 0.3);
-    DdpmScheduler scheduler = new DdpmScheduler(schedule);
     LinearTestDenoiser denoiser = new LinearTestDenoiser(0f, 1f, schedule);
-    IterativeDenoiser loop = new IterativeDenoiser(scheduler, new int[] {2, 0});
+    DenoisingLoop loop = new DenoisingLoop(learned(schedule, 2, 0));
     NDArray x = manager.full(new Shape(1, 1, 4, 4), 0.3f);
     // From t = 0 to the end: x0 = (x - sqrt(1 - 0.9) eps) / sqrt(0.9) with eps = 1.
     NDArray out =
@@ -121,18 +121,17 @@ class PipelinesTest {
             1,
             Conditioned.on(denoiser, "one", manager),
             StepHook.NONE,
-            new GaussianNoise(1),
-            null);
+            Noise.seeded(1),
+            DenoisingLoop.Observer.NONE);
     double expected = (0.3 - Math.sqrt(0.1)) / Math.sqrt(0.9);
     assertEquals(expected, out.toFloatArray()[0], 1e-5);
   }
 
   @Test
   void iStartOutsideTheScheduleIsRejectedBeforeSampling() {
-    IterativeDenoiser loop =
-        new IterativeDenoiser(
-            new DdpmScheduler(NoiseSchedule.squaredCosCapV2(1000)),
-            NoiseSchedule.stridedTimesteps(990, 30));
+    DenoisingLoop loop =
+        new DenoisingLoop(
+            learned(NoiseSchedule.squaredCosCapV2(1000), NoiseSchedule.stridedTimesteps(990, 30)));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> loop.checkStart(34));
     org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("i_start 34"));
@@ -178,15 +177,82 @@ class PipelinesTest {
   void samplingLoopLeavesNoArraysBehindPerStep() {
     NoiseSchedule schedule = NoiseSchedule.squaredCosCapV2(1000);
     LinearTestDenoiser denoiser = new LinearTestDenoiser(0.1f, 0f, schedule);
-    IterativeDenoiser loop =
-        new IterativeDenoiser(new DdpmScheduler(schedule), NoiseSchedule.stridedTimesteps(990, 30));
+    DenoisingLoop loop =
+        new DenoisingLoop(learned(schedule, NoiseSchedule.stridedTimesteps(990, 30)));
     try (NDManager scope = manager.newSubManager()) {
       NoiseEstimator estimator = Conditioned.on(denoiser, "one", scope);
       int before = scope.getManagedArrays().size();
-      NDArray out = loop.sample(scope, 2, 1, 4, estimator, new GaussianNoise(3), null);
+      NDArray out =
+          loop.sample(
+              scope,
+              new Shape(2, 1, 4, 4),
+              estimator,
+              Noise.seeded(3),
+              DenoisingLoop.Observer.NONE);
       // Only the result is new in the caller's manager.
       assertEquals(before + 1, scope.getManagedArrays().size());
       assertEquals(new Shape(2, 1, 4, 4), out.getShape());
+    }
+  }
+
+  @Test
+  void guidanceOfAModelWithoutVarianceChannelsGuidesAllOfThem() {
+    // C = 1, no variance: eps_c = 3, eps_u = 1, gamma 2 → 1 + 2 * 2 = 5.
+    NDArray cond = manager.create(new float[] {3f}, new Shape(1, 1, 1, 1));
+    NDArray uncond = manager.create(new float[] {1f}, new Shape(1, 1, 1, 1));
+    assertArrayEquals(
+        new float[] {5f}, ClassifierFreeGuidance.combine(cond, uncond, 2, 1).toFloatArray(), 0f);
+    // C = 2 with variance channels: (eps_c, v_c) = (2, 4, 0.1, 0.3), (eps_u, v_u) = (0, 1, 9, 9).
+    NDArray c2 = manager.create(new float[] {2f, 4f, 0.1f, 0.3f}, new Shape(1, 4, 1, 1));
+    NDArray u2 = manager.create(new float[] {0f, 1f, 9f, 9f}, new Shape(1, 4, 1, 1));
+    assertArrayEquals(
+        new float[] {6f, 10f, 0.1f, 0.3f},
+        ClassifierFreeGuidance.combine(c2, u2, 3, 2).toFloatArray(),
+        1e-6f);
+  }
+
+  @Test
+  void observerSeesTheStartEveryStepAndTheFinishedImage() {
+    NoiseSchedule schedule = NoiseSchedule.squaredCosCapV2(1000);
+    LinearTestDenoiser denoiser = new LinearTestDenoiser(0.1f, 0f, schedule);
+    DenoisingLoop loop = new DenoisingLoop(learned(schedule, 990, 500, 10, 0));
+    List<String> seen = new java.util.ArrayList<>();
+    loop.denoise(
+        manager.zeros(new Shape(1, 1, 2, 2)),
+        1,
+        Conditioned.on(denoiser, "one", manager),
+        StepHook.NONE,
+        Noise.seeded(2),
+        (done, t, x) -> seen.add(done + "@" + t));
+    assertEquals(List.of("0@500", "1@10", "2@0", "3@-1"), seen);
+    Trajectory every2 = new Trajectory(2);
+    loop.denoise(
+        manager.zeros(new Shape(1, 1, 2, 2)),
+        1,
+        Conditioned.on(denoiser, "one", manager),
+        StepHook.NONE,
+        Noise.seeded(2),
+        every2);
+    assertEquals(List.of(500, 0, -1), every2.frames().stream().map(Trajectory.Frame::t).toList());
+  }
+
+  private static DdpmScheduler learned(NoiseSchedule schedule, int... timesteps) {
+    return new DdpmScheduler(
+        schedule,
+        timesteps,
+        DdpmScheduler.Variance.LEARNED_RANGE,
+        new DdpmScheduler.X0.Clip(-1f, 1f));
+  }
+
+  @Test
+  void hybridTakesLowFrequenciesOfTheFirstAndHighOfTheSecond() {
+    GaussianLowPass filter = GaussianLowPass.forImageSize(28);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray far = manager.full(new Shape(1, 1, 28, 28), 0.5f);
+      NDArray near = Noise.seeded(2).normal(manager, new Shape(1, 1, 28, 28));
+      NDArray expected = far.add(near.sub(filter.lowPass(near)));
+      assertArrayEquals(
+          expected.toFloatArray(), HybridImage.combine(far, near, filter).toFloatArray(), 1e-5f);
     }
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.diffusionlab.tensor.Noise;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +34,7 @@ class ViewsTest {
   }
 
   private NDArray randomImages(int size) {
-    return new GaussianNoise(7).sample(manager, new Shape(2, 3, size, size));
+    return Noise.seeded(7).normal(manager, new Shape(2, 3, size, size));
   }
 
   @ParameterizedTest
