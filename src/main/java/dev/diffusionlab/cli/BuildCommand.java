@@ -73,8 +73,7 @@ final class BuildCommand implements Callable<Integer> {
             System.out,
             ConsoleProgress.stdoutIsTerminal());
     return bake.withExecutor(executor.choice(System.getenv()))
-        .build(
-            new Bake.Request(profile, Set.copyOf(only), Set.copyOf(force), dryRun, out, siteUrl));
+        .build(new Bake.Request(profile, Set.copyOf(only), Set.copyOf(force), dryRun, out, siteUrl))
         .exitCode();
   }
 }

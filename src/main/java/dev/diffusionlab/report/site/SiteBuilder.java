@@ -144,7 +144,10 @@ public final class SiteBuilder {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the site to " + out, e);
     }
-    return written.stream().filter(p -> p.endsWith(".html")).sorted().toList();
+    return written.stream()
+        .filter(p -> p.endsWith(".html") && !p.equals("404.html"))
+        .sorted()
+        .toList();
   }
 
   /**
