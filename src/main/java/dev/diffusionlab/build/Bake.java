@@ -82,12 +82,22 @@ public final class Bake {
    * What to build.
    *
    * @param out the site folder, or null for the project's {@code site/}
+   * @param siteUrl the address the site is published at (for {@code sitemap.xml}), or null
    */
   public record Request(
-      String profile, Set<String> only, Set<String> force, boolean dryRun, Path out) {
+      String profile,
+      Set<String> only,
+      Set<String> force,
+      boolean dryRun,
+      Path out,
+      String siteUrl) {
     public Request {
       only = Set.copyOf(only);
       force = Set.copyOf(force);
+    }
+
+    public Request(String profile, Set<String> only, Set<String> force, boolean dryRun, Path out) {
+      this(profile, only, force, dryRun, out, null);
     }
 
     /** Everything under a profile, into the project's site folder. */
@@ -136,6 +146,11 @@ public final class Bake {
     Plan plan = planner().plan(manifest, request.profile());
     checkIds(plan, request.only(), "--only");
     checkIds(plan, request.force(), "--force");
+    SiteBuilder.siteUrlProblem(request.siteUrl())
+        .ifPresent(
+            problem -> {
+              throw new BadOptionException("--site-url", problem);
+            });
     Path site =
         request.out() != null ? request.out().toAbsolutePath().normalize() : project.defaultSite();
     List<String> problems = new ArrayList<>();
@@ -168,7 +183,7 @@ public final class Bake {
     estimate(checked.plan(), preview, store).summary().ifPresent(out::println);
     BuildReport report = runner.build(checked.plan(), options);
     ReportData data = reportData(checked.manifest(), checked.plan(), report, store);
-    List<String> pages = render(data, checked.site());
+    List<String> pages = siteBuilder().build(data, checked.site(), request.siteUrl());
     double seconds = (System.nanoTime() - start) / 1e9;
     out.printf(
         Locale.ROOT,

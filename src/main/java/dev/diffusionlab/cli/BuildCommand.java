@@ -56,6 +56,14 @@ final class BuildCommand implements Callable<Integer> {
       description = "Folder to write the site to (default: site/ in the project).")
   Path out;
 
+  @Option(
+      names = "--site-url",
+      paramLabel = "URL",
+      description =
+          "The address the site is published at (https://...), for the links of sitemap.xml;"
+              + " without it sitemap.xml is not written.")
+  String siteUrl;
+
   @Override
   public Integer call() {
     Bake bake =
@@ -65,7 +73,7 @@ final class BuildCommand implements Callable<Integer> {
             System.out,
             ConsoleProgress.stdoutIsTerminal());
     return bake.withExecutor(executor.choice(System.getenv()))
-        .build(new Bake.Request(profile, Set.copyOf(only), Set.copyOf(force), dryRun, out))
+        .build(new Bake.Request(profile, Set.copyOf(only), Set.copyOf(force), dryRun, out, siteUrl))
         .exitCode();
   }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 public final class Assets {
   static final String FOLDER = "assets";
   private final Map<String, Path> sources = new LinkedHashMap<>();
+  private final Map<String, byte[]> derived = new LinkedHashMap<>();
 
   /** Records that a page uses an output; returns its site-relative URL. */
   public String use(CacheEntry entry, String file) {
@@ -22,9 +23,26 @@ public final class Assets {
     return url;
   }
 
+  /** The source file behind a site-relative URL, or null if it is not an output used so far. */
+  Path source(String url) {
+    return sources.get(url);
+  }
+
+  /**
+   * Records a file the site derives from an output (an animation's last frame), published as {@code
+   * assets/<id>/<name>}; returns its site-relative URL.
+   */
+  String derive(CacheEntry entry, String name, byte[] bytes) {
+    String url = FOLDER + "/" + entry.id() + "/" + name;
+    derived.put(url, bytes.clone());
+    return url;
+  }
+
   /** The site-relative URLs used so far. */
   public java.util.Set<String> urls() {
-    return java.util.Collections.unmodifiableSet(sources.keySet());
+    java.util.Set<String> all = new java.util.LinkedHashSet<>(sources.keySet());
+    all.addAll(derived.keySet());
+    return java.util.Collections.unmodifiableSet(all);
   }
 
   /** Copies every used output into {@code site}, skipping files already identical there. */
@@ -40,6 +58,14 @@ public final class Assets {
         continue;
       }
       Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    for (Map.Entry<String, byte[]> file : derived.entrySet()) {
+      Path target = ProjectPaths.withoutLinks(site, site.resolve(file.getKey()));
+      Files.createDirectories(target.getParent());
+      if (!Files.isRegularFile(target)
+          || !Arrays.equals(Files.readAllBytes(target), file.getValue())) {
+        Files.write(target, file.getValue());
+      }
     }
   }
 }

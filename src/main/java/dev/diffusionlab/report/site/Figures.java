@@ -28,7 +28,7 @@ final class Figures {
   record Numbered(String id, String label, String experiment) {}
 
   /** Decorates a page's body and returns its figures and tables, in page order. */
-  static List<Numbered> decorate(Document body, ReportData data) {
+  static List<Numbered> decorate(Document body, ReportData data, Assets assets) {
     List<Numbered> numbered = new ArrayList<>();
     int number = 0;
     for (Element img : body.select("img")) {
@@ -68,6 +68,14 @@ final class Figures {
       CacheEntry entry = entryOf(src, data);
       if (entry != null) {
         caption.append(Html.provenance(entry));
+        FigureMedia.dress(
+            figure,
+            link,
+            figure.selectFirst("img"),
+            caption,
+            entry,
+            src.substring(src.indexOf('/', Assets.FOLDER.length() + 1) + 1),
+            assets);
       }
       paragraph.replaceWith(figure);
       numbered.add(

@@ -153,7 +153,13 @@ public final class MathRenderer {
     icon.paintIcon(new JLabel(), g, 0, 0);
     String svg =
         g.getSVGElement(null, true, null, null, null)
-            .replaceFirst("<svg ", "<svg role=\"img\" aria-label=\"" + escape(tex) + "\" ");
+            // HTML5 allows no other namespaces on inline SVG.
+            .replaceAll("\\s+xmlns:jfreesvg\\s*=\\s*(\"[^\"]*\"|'[^']*')", "")
+            .replaceAll("\\s+jfreesvg:[A-Za-z-]+\\s*=\\s*(\"[^\"]*\"|'[^']*')", "")
+            .replaceFirst(
+                "<svg ",
+                java.util.regex.Matcher.quoteReplacement(
+                    "<svg role=\"img\" aria-label=\"" + escape(tex) + "\" "));
     String html;
     if (display) {
       html = "<div class=\"math display\">" + svg + "</div>";

@@ -59,6 +59,21 @@ public final class SiteBuilder {
    * @throws IllegalStateException if {@code out} exists, is not empty and is not a generated site
    */
   public List<String> build(ReportData data, Path out) {
+    return build(data, out, null);
+  }
+
+  /**
+   * Builds the site into {@code out}; with {@code siteUrl} (the address it is published at) also
+   * its {@code sitemap.xml}.
+   *
+   * @return the pages written, site-relative
+   */
+  public List<String> build(ReportData data, Path out, String siteUrl) {
+    siteUrlProblem(siteUrl)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException(problem);
+            });
     List<PageSource> pages = readPages();
     Set<String> slugs =
         pages.stream().map(PageSource::slug).collect(Collectors.toCollection(HashSet::new));
@@ -74,10 +89,13 @@ public final class SiteBuilder {
     for (Map.Entry<PageSource, String> page : bodies.entrySet()) {
       Document body = Jsoup.parseBodyFragment(page.getValue());
       documents.put(page.getKey(), body);
-      figures.put(page.getKey(), Figures.decorate(body, data));
+      figures.put(page.getKey(), Figures.decorate(body, data, assets));
     }
     CrossReferences references = new CrossReferences(figures);
     documents.forEach(references::resolve);
+    documents.values().forEach(SiteBuilder::wrapWide);
+    SearchIndex search = new SearchIndex();
+    documents.forEach((page, body) -> search.add(page.slug(), page.title(), body));
     TemplateEngine engine = templateEngine();
     Map<String, Path> staticFiles = staticFiles();
     prepareOutput(out);
@@ -93,6 +111,8 @@ public final class SiteBuilder {
       }
       Document provenance =
           Jsoup.parseBodyFragment(ProvenancePage.html(data, references.byExperiment()));
+      wrapWide(provenance);
+      search.add(EXPERIMENTS_SLUG, "Experiments", provenance);
       String html =
           layout(
               engine,
@@ -103,6 +123,18 @@ public final class SiteBuilder {
               provenance.body().html(),
               toc(provenance));
       write(out, EXPERIMENTS_SLUG + ".html", html, written);
+      write(
+          out,
+          "404.html",
+          layout(engine, data, pages, "404", "Page not found", NOT_FOUND, List.of()),
+          written);
+      write(out, SearchIndex.FILE, search.script(), written);
+      if (siteUrl != null) {
+        List<String> urls = new ArrayList<>();
+        documents.keySet().forEach(page -> urls.add(page.slug() + ".html"));
+        urls.add(EXPERIMENTS_SLUG + ".html");
+        write(out, "sitemap.xml", sitemap(siteUrl, urls), written);
+      }
       assets.copyInto(out);
       written.addAll(assets.urls());
       copyStatic(out, staticFiles, written);
@@ -112,7 +144,10 @@ public final class SiteBuilder {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the site to " + out, e);
     }
-    return written.stream().filter(p -> p.endsWith(".html")).sorted().toList();
+    return written.stream()
+        .filter(p -> p.endsWith(".html") && !p.equals("404.html"))
+        .sorted()
+        .toList();
   }
 
   /**
@@ -160,6 +195,56 @@ public final class SiteBuilder {
       }
     }
     return java.util.Optional.empty();
+  }
+
+  private static final String NOT_FOUND =
+      "<p>There is no page at this address. The report's pages are in the menu above;"
+          + " <a href=\"index.html\">the first page</a> has an overview.</p>";
+
+  /**
+   * Why {@code siteUrl} cannot be the site's address, if it cannot: it must be an absolute {@code
+   * http} or {@code https} URL without a query or fragment. Null (no address) is fine.
+   */
+  public static java.util.Optional<String> siteUrlProblem(String siteUrl) {
+    if (siteUrl == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      java.net.URI uri = new java.net.URI(siteUrl);
+      if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getQuery() != null
+          || uri.getFragment() != null) {
+        return java.util.Optional.of(
+            "'" + siteUrl + "' is not an http(s) address such as https://example.org/report/");
+      }
+    } catch (java.net.URISyntaxException e) {
+      return java.util.Optional.of("'" + siteUrl + "' is not a URL: " + e.getReason());
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** A sitemap listing {@code pages} (site-relative) under {@code siteUrl}. */
+  static String sitemap(String siteUrl, List<String> pages) {
+    String base = siteUrl.endsWith("/") ? siteUrl : siteUrl + "/";
+    StringBuilder xml =
+        new StringBuilder(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (String page : pages) {
+      xml.append("  <url><loc>").append(Html.escape(base + page)).append("</loc></url>\n");
+    }
+    return xml.append("</urlset>\n").toString();
+  }
+
+  /** Puts tables that are not already in a scrolling figure into a container that scrolls. */
+  private static void wrapWide(Document body) {
+    for (Element table : body.select("table")) {
+      Element parent = table.parent();
+      if (parent != null && !parent.hasClass("table") && !parent.hasClass("scroll")) {
+        table.wrap("<div class=\"scroll\"></div>");
+      }
+    }
   }
 
   private List<PageSource> readPages() {
