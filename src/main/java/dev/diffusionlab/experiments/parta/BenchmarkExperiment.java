@@ -34,7 +34,7 @@ public final class BenchmarkExperiment implements ExperimentType<BenchmarkExperi
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
