@@ -173,15 +173,15 @@ public final class Bake {
     ConsoleProgress console = new ConsoleProgress(out, terminal, "");
     Runner runner = new Runner(store, executor(checked, store, console));
     BuildOptions options = new BuildOptions(request.only(), request.force(), request.dryRun());
+    Executor.Work work = runner.decide(checked.plan(), options);
+    WorkEstimate estimate = estimate(work, store);
     if (request.dryRun()) {
-      BuildReport report = runner.build(checked.plan(), options);
-      printDryRun(checked.plan(), report, estimate(checked.plan(), report, store));
+      BuildReport report = runner.report(work);
+      printDryRun(checked.plan(), report, estimate);
       return new Result(report, List.of(), checked.site(), null);
     }
-    BuildReport preview =
-        runner.build(checked.plan(), new BuildOptions(request.only(), request.force(), true));
-    estimate(checked.plan(), preview, store).summary().ifPresent(out::println);
-    BuildReport report = runner.build(checked.plan(), options);
+    estimate.summary().ifPresent(out::println);
+    BuildReport report = runner.execute(work);
     ReportData data = reportData(checked.manifest(), checked.plan(), report, store);
     List<String> pages = siteBuilder().build(data, checked.site(), request.siteUrl());
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -343,12 +343,11 @@ public final class Bake {
     return SiteBuilder.outputFolderProblem(site).map(problem -> "--out " + problem);
   }
 
-  /** The predicted time of what a (dry) build reports as to run, leaving out unavailable ones. */
-  private WorkEstimate estimate(Plan plan, BuildReport dryRun, ResultsStore store) {
+  /** The predicted time of what must run, leaving out experiments that are unavailable. */
+  private WorkEstimate estimate(Executor.Work work, ResultsStore store) {
     List<PlannedExperiment> toRun = new ArrayList<>();
-    for (ExperimentResult r : dryRun.results()) {
-      PlannedExperiment e = plan.find(r.id()).orElseThrow();
-      if (r.outcome() == Outcome.WOULD_RUN && e.unavailable(project.contentDir()).isEmpty()) {
+    for (PlannedExperiment e : work.selected()) {
+      if (work.toRun().containsKey(e.id()) && e.unavailable(project.contentDir()).isEmpty()) {
         toRun.add(e);
       }
     }

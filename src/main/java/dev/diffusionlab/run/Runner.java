@@ -29,11 +29,22 @@ public final class Runner {
   }
 
   /**
-   * Builds what the options ask for.
+   * Builds what the options ask for: {@link #decide}, then {@link #execute} or, for a dry run,
+   * {@link #report}.
    *
    * @throws IllegalArgumentException if {@code only} or {@code force} name an unknown id
    */
   public BuildReport build(Plan plan, BuildOptions options) {
+    Executor.Work work = decide(plan, options);
+    return options.dryRun() ? report(work) : execute(work);
+  }
+
+  /**
+   * Checks the cache entry of every selected experiment once and decides which must run, and why.
+   *
+   * @throws IllegalArgumentException if {@code only} or {@code force} name an unknown id
+   */
+  public Executor.Work decide(Plan plan, BuildOptions options) {
     checkIds(plan, options.only(), "--only");
     checkIds(plan, options.force(), "--force");
     List<PlannedExperiment> selected =
@@ -43,10 +54,12 @@ public final class Runner {
       states.put(e.id(), store.check(e.id(), e.key()));
     }
     Map<String, String> toRun = decideWhatRuns(selected, states, options.force());
-    if (options.dryRun()) {
-      return dryRun(plan.profile(), selected, states, toRun);
-    }
-    return executor.execute(new Executor.Work(plan.profile(), selected, states, toRun));
+    return new Executor.Work(plan.profile(), selected, states, toRun);
+  }
+
+  /** Runs what {@code work} says must run. */
+  public BuildReport execute(Executor.Work work) {
+    return executor.execute(work);
   }
 
   private static void checkIds(Plan plan, Set<String> ids, String option) {
@@ -108,15 +121,12 @@ public final class Runner {
         + StaleReason.explain(e.key().material(), older.get(0).json().path("keyMaterial"));
   }
 
-  private BuildReport dryRun(
-      String profile,
-      List<PlannedExperiment> selected,
-      Map<String, EntryState> states,
-      Map<String, String> toRun) {
+  /** What {@code work} would do, without running anything (a dry run). */
+  public BuildReport report(Executor.Work work) {
     List<ExperimentResult> results = new ArrayList<>();
-    for (PlannedExperiment e : selected) {
-      String reason = toRun.get(e.id());
-      EntryState state = states.get(e.id());
+    for (PlannedExperiment e : work.selected()) {
+      String reason = work.toRun().get(e.id());
+      EntryState state = work.states().get(e.id());
       if (reason == null) {
         String detail =
             state.condition() == EntryState.Condition.RENDERABLE
@@ -127,7 +137,7 @@ public final class Runner {
         results.add(new ExperimentResult(e.id(), Outcome.WOULD_RUN, reason, state.entry(), 0));
       }
     }
-    return new BuildReport(profile, results);
+    return new BuildReport(work.profile(), results);
   }
 
   /** Removes cache entries no profile of the plan's manifest reaches. */

@@ -7,6 +7,7 @@ import dev.diffusionlab.util.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IllegalFormatException;
 import java.util.Iterator;
 import java.util.List;
@@ -60,26 +61,23 @@ final class ValueReferences {
    * @throws RenderException naming the page and line of a bad reference
    */
   static String substitute(PageSource page, String markdown, ReportData data) {
-    if (!markdown.contains("{{")) {
-      return markdown;
-    }
-    String[] lines = markdown.split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      int line = i + 1;
-      Matcher m = REFERENCE.matcher(lines[i]);
-      StringBuilder out = new StringBuilder();
-      while (m.find()) {
-        String value = resolve(page, line, m.group(1), m.group(2).trim(), data);
-        m.appendReplacement(out, Matcher.quoteReplacement(value));
-      }
-      m.appendTail(out);
-      if (OPENING.matcher(out).find()) {
-        throw new RenderException(
-            page.file(), line, "a value reference '{{' is not closed by '}}'");
-      }
-      lines[i] = out.toString();
-    }
-    return String.join("\n", lines);
+    return replace(
+        page,
+        markdown,
+        (line, scheme, target) -> Optional.of(value(page, line, scheme, target, data)),
+        true);
+  }
+
+  /** A reference's value from the results; "n/a" for an experiment without an entry. */
+  private static String value(
+      PageSource page, int line, String scheme, String target, ReportData data) {
+    Optional<String> value =
+        switch (scheme) {
+          case "exp" -> output(page, line, target, data);
+          case "params" -> entryField(target, data, "params");
+          default -> entryField(target, data, "");
+        };
+    return value.orElse(NOT_AVAILABLE);
   }
 
   /**
@@ -91,73 +89,87 @@ final class ValueReferences {
    */
   static String substituteParams(
       PageSource page, String markdown, MarkdownRenderer.OutputCatalog catalog) {
+    return replace(
+        page,
+        markdown,
+        (line, scheme, target) ->
+            scheme.equals("params") ? planParam(target, catalog) : Optional.empty(),
+        false);
+  }
+
+  /** The value of one reference's target (its body before any {@code |format}). */
+  private interface Lookup {
+    /**
+     * @return the value, or empty to leave the reference as it is written
+     * @throws IllegalArgumentException for a bad reference
+     */
+    Optional<String> value(int line, String scheme, String target);
+  }
+
+  /**
+   * Replaces each reference by its looked-up value, formatted; with {@code complete}, a '{{' left
+   * unclosed is an error.
+   */
+  private static String replace(PageSource page, String markdown, Lookup lookup, boolean complete) {
     if (!markdown.contains("{{")) {
       return markdown;
     }
     String[] lines = markdown.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
+      int line = i + 1;
       Matcher m = REFERENCE.matcher(lines[i]);
       StringBuilder out = new StringBuilder();
       while (m.find()) {
-        String value = m.group();
-        if (m.group(1).equals("params")) {
-          value = planParam(page, i + 1, m.group(2).trim(), catalog).orElse(value);
+        String body = m.group(2).trim();
+        int bar = body.lastIndexOf('|');
+        String format = bar < 0 ? null : body.substring(bar + 1).trim();
+        String target = bar < 0 ? body : body.substring(0, bar).trim();
+        String replacement;
+        try {
+          replacement =
+              lookup
+                  .value(line, m.group(1), target)
+                  .map(v -> v.equals(NOT_AVAILABLE) ? v : format(v, format))
+                  .orElse(m.group());
+        } catch (IllegalArgumentException e) {
+          throw new RenderException(
+              page.file(), line, "{{" + m.group(1) + ":" + body + "}}: " + e.getMessage());
         }
-        m.appendReplacement(out, Matcher.quoteReplacement(value));
+        m.appendReplacement(out, Matcher.quoteReplacement(replacement));
       }
       m.appendTail(out);
+      if (complete && OPENING.matcher(out).find()) {
+        throw new RenderException(
+            page.file(), line, "a value reference '{{' is not closed by '}}'");
+      }
       lines[i] = out.toString();
     }
     return String.join("\n", lines);
   }
 
-  private static Optional<String> planParam(
-      PageSource page, int line, String body, MarkdownRenderer.OutputCatalog catalog) {
-    int bar = body.lastIndexOf('|');
-    String format = bar < 0 ? null : body.substring(bar + 1).trim();
-    String target = bar < 0 ? body : body.substring(0, bar).trim();
-    try {
-      int dot = target.indexOf('.');
-      if (dot <= 0 || dot == target.length() - 1) {
-        throw new IllegalArgumentException("expected params:<id>.<field>");
-      }
-      String id = target.substring(0, dot);
-      if (!catalog.ids().contains(id)) {
-        throw new IllegalArgumentException(
-            "unknown experiment '"
-                + id
-                + "'; the manifest has "
-                + String.join(", ", catalog.ids()));
-      }
-      return catalog
-          .params(id)
-          .map(
-              params ->
-                  format(
-                      text(path(params, target.substring(dot + 1), "the params of " + id)),
-                      format));
-    } catch (IllegalArgumentException e) {
-      throw new RenderException(page.file(), line, "{{params:" + body + "}}: " + e.getMessage());
+  /** {@code ID.FIELD} from the plan's params; empty if the plan does not know them. */
+  private static Optional<String> planParam(String target, MarkdownRenderer.OutputCatalog catalog) {
+    String[] idAndField = idAndField(target, "params");
+    if (!catalog.ids().contains(idAndField[0])) {
+      throw unknownExperiment(idAndField[0], catalog.ids());
     }
+    return catalog
+        .params(idAndField[0])
+        .map(params -> text(path(params, idAndField[1], "the params of " + idAndField[0])));
   }
 
-  private static String resolve(
-      PageSource page, int line, String scheme, String body, ReportData data) {
-    String reference = "{{" + scheme + ":" + body + "}}";
-    int bar = body.lastIndexOf('|');
-    String format = bar < 0 ? null : body.substring(bar + 1).trim();
-    String target = bar < 0 ? body : body.substring(0, bar).trim();
-    try {
-      Optional<String> value =
-          switch (scheme) {
-            case "exp" -> output(page, line, target, data);
-            case "params" -> entryField(target, data, "params", reference);
-            default -> entryField(target, data, "", reference);
-          };
-      return value.map(v -> format(v, format)).orElse(NOT_AVAILABLE);
-    } catch (IllegalArgumentException e) {
-      throw new RenderException(page.file(), line, reference + ": " + e.getMessage());
+  /** {@code ID.FIELD} split at the first dot. */
+  private static String[] idAndField(String target, String scheme) {
+    int dot = target.indexOf('.');
+    if (dot <= 0 || dot == target.length() - 1) {
+      throw new IllegalArgumentException("expected " + scheme + ":<id>.<field>");
     }
+    return new String[] {target.substring(0, dot), target.substring(dot + 1)};
+  }
+
+  private static IllegalArgumentException unknownExperiment(String id, Collection<String> ids) {
+    return new IllegalArgumentException(
+        "unknown experiment '" + id + "'; the manifest has " + String.join(", ", ids));
   }
 
   /** {@code ID/FILE#KEY}; empty if the experiment has no entry. */
@@ -253,22 +265,16 @@ final class ValueReferences {
    * {@code ID.PATH} in the entry's JSON (under {@code section} when not empty); empty if the
    * experiment has no entry.
    */
-  private static Optional<String> entryField(
-      String target, ReportData data, String section, String reference) {
-    int dot = target.indexOf('.');
-    if (dot <= 0 || dot == target.length() - 1) {
-      throw new IllegalArgumentException(
-          "expected " + (section.isEmpty() ? "entry" : section) + ":<id>.<field>");
-    }
-    String id = target.substring(0, dot);
-    String field = target.substring(dot + 1);
+  private static Optional<String> entryField(String target, ReportData data, String section) {
+    String[] idAndField = idAndField(target, section.isEmpty() ? "entry" : section);
+    String id = idAndField[0];
+    String field = idAndField[1];
     CacheEntry entry = data.entries().get(id);
     if (entry == null) {
       if (data.missing().containsKey(id)) {
         return Optional.empty();
       }
-      throw new IllegalArgumentException(
-          "unknown experiment '" + id + "'; the manifest has " + String.join(", ", data.ids()));
+      throw unknownExperiment(id, data.ids());
     }
     if (section.isEmpty()) {
       switch (field) {
