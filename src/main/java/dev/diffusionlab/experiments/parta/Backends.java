@@ -44,6 +44,30 @@ final class Backends {
   private Backends() {}
 
   /**
+   * What a deepfloyd {@code model} param names: a folder holding the weights (then the model is IF
+   * stage I XL's architecture), or a Hugging Face id to find in the cache.
+   *
+   * @param folder the named folder, or null for an id
+   */
+  private record Model(String id, Path folder) {
+    static Model of(String model) {
+      Path path = Path.of(model);
+      return Files.isDirectory(path)
+          ? new Model(DeepFloydBackend.DEFAULT_MODEL, path)
+          : new Model(model, null);
+    }
+
+    /** A name that is neither a folder that exists nor a Hugging Face id is a mistake. */
+    boolean named() {
+      return folder != null || HF_MODEL_ID.matcher(id).matches();
+    }
+
+    Path unetFolder() {
+      return IfModelLocator.system().unetFolder(id, folder);
+    }
+  }
+
+  /**
    * A type's own defaults plus those of the backend choice every part A type shares: the embedded
    * model trained by the {@code embedded-denoiser} experiment, and where DeepFloyd's prompt
    * embeddings would be.
@@ -109,18 +133,15 @@ final class Backends {
           entry.file(EmbeddedDenoiserTraining.WEIGHTS),
           EmbeddedDenoiserTraining.readConfig(entry.file(EmbeddedDenoiserTraining.CONFIG)));
     }
-    Path folder = Path.of(model);
-    boolean isFolder = Files.isDirectory(folder);
+    Model named = Model.of(model);
     // Only a Hugging Face id (owner/name) may fall back to the cache; a folder the manifest names
     // that does not exist is a mistake to report, not weights to download.
-    if (!isFolder && !HF_MODEL_ID.matcher(model).matches()) {
+    if (!named.named()) {
       throw notAModel(model);
     }
-    String modelId = isFolder ? DeepFloydBackend.DEFAULT_MODEL : model;
-    Path embeddingsFile = resolveEmbeddings(embeddings, ctx, modelId);
+    Path embeddingsFile = resolveEmbeddings(embeddings, ctx, named.id());
     return DeepFloydBackend.open(
-        new DeepFloydBackend.Settings(
-            modelId, isFolder ? folder : null, embeddingsFile, Device.cpu()));
+        new DeepFloydBackend.Settings(named.id(), named.folder(), embeddingsFile, Device.cpu()));
   }
 
   /**
@@ -133,13 +154,8 @@ final class Backends {
     if (!backend.equals(DEEPFLOYD)) {
       return inputs;
     }
-    Path folder = Path.of(model);
-    boolean isFolder = Files.isDirectory(folder);
     try {
-      Path unet =
-          IfModelLocator.system()
-              .unetFolder(
-                  isFolder ? DeepFloydBackend.DEFAULT_MODEL : model, isFolder ? folder : null);
+      Path unet = Model.of(model).unetFolder();
       inputs.put("model/unet", unet);
       Path parent = unet.toAbsolutePath().getParent();
       if (parent != null) {
@@ -164,17 +180,15 @@ final class Backends {
     if (!backend.equals(DEEPFLOYD)) {
       return Optional.empty();
     }
-    Path folder = Path.of(model);
-    boolean isFolder = Files.isDirectory(folder);
-    String modelId = isFolder ? DeepFloydBackend.DEFAULT_MODEL : model;
+    Model named = Model.of(model);
     // The same order as open(): the embeddings first, then the weights.
     Path file = Path.of(embeddings);
     Path resolved = file.isAbsolute() ? file : contentDir.resolve(file).normalize();
     if (!Files.isRegularFile(resolved)) {
-      return Optional.of(WeightsUnavailableException.embeddings(modelId, file).getMessage());
+      return Optional.of(WeightsUnavailableException.embeddings(named.id(), file).getMessage());
     }
     try {
-      IfModelLocator.system().unetFolder(modelId, isFolder ? folder : null);
+      named.unetFolder();
     } catch (WeightsUnavailableException absent) {
       return Optional.of(absent.getMessage());
     }
@@ -191,9 +205,8 @@ final class Backends {
     if (!backend.equals(DEEPFLOYD)) {
       return;
     }
-    Path folder = Path.of(model);
-    boolean isFolder = Files.isDirectory(folder);
-    if (!isFolder && !HF_MODEL_ID.matcher(model).matches()) {
+    Model named = Model.of(model);
+    if (!named.named()) {
       throw notAModel(model);
     }
     Path file = Path.of(embeddings);
@@ -210,10 +223,8 @@ final class Backends {
         throw new InvalidParamsException("embeddings", e.getMessage());
       }
     }
-    String modelId = isFolder ? DeepFloydBackend.DEFAULT_MODEL : model;
     try {
-      DeepFloydBackend.verify(
-          IfModelLocator.system().unetFolder(modelId, isFolder ? folder : null));
+      DeepFloydBackend.verify(named.unetFolder());
     } catch (WeightsUnavailableException absent) {
       // reported by unavailable(): not an error of the manifest
     } catch (IOException | IllegalArgumentException e) {
