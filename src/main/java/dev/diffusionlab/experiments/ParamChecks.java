@@ -1,6 +1,7 @@
 package dev.diffusionlab.experiments;
 
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,9 @@ public final class ParamChecks {
 
   private static Object value(RecordComponent component, Record params) {
     try {
-      return component.getAccessor().invoke(params);
+      Method accessor = component.getAccessor();
+      accessor.setAccessible(true); // a type's params record need not be public
+      return accessor.invoke(params);
     } catch (IllegalAccessException | InvocationTargetException e) {
       throw new IllegalStateException("cannot read " + component.getName() + " of " + params, e);
     }
