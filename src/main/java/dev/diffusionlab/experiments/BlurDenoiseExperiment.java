@@ -25,8 +25,13 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
   /** The parameters; {@code types blur-denoise} lists them. */
   public record Params(
       @Param("the id of the forward-process experiment whose images are blurred") String source,
-      @Param(value = "odd Gaussian kernel size in pixels", min = 1) int kernelSize,
-      @Param(value = "the Gaussian's standard deviation in pixels", min = 0) double sigma) {}
+      @Param(value = "odd Gaussian kernel size in pixels", min = 1, max = 255) int kernelSize,
+      @Param(
+              value = "the Gaussian's standard deviation in pixels",
+              min = 0,
+              minExclusive = true,
+              max = 100)
+          double sigma) {}
 
   @Override
   public String summary() {
@@ -66,12 +71,10 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
 
   @Override
   public void validate(Params p) {
-    if (p.kernelSize() < 1 || p.kernelSize() % 2 == 0) {
+    if (p.kernelSize() % 2 == 0) {
       throw new InvalidParamsException(
-          "kernel_size", "expected an odd positive size, got " + p.kernelSize());
+          "kernel_size", "expected an odd size, got " + p.kernelSize());
     }
-    ParamRange.require("kernel_size", p.kernelSize(), 1, 255);
-    ParamRange.require("sigma", p.sigma(), 0, 100, true);
   }
 
   @Override

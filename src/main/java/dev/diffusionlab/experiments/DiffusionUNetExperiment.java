@@ -51,36 +51,46 @@ public final class DiffusionUNetExperiment
       @Param("ddpm or flow") String objective,
       @Param("B2.4: also condition on a one-hot class (dropped with p_uncond)")
           boolean classConditioned,
-      @Param(value = "UNet width D", min = 1) int hidden,
-      @Param(value = "images per step", min = 1) int batchSize,
-      @Param(value = "Adam's initial learning rate", min = 0) double learningRate,
+      @Param(value = "UNet width D", min = 1, max = 1024) int hidden,
+      @Param(value = "images per step", min = 1, max = 60000) int batchSize,
+      @Param(value = "Adam's initial learning rate", min = 0, minExclusive = true, max = 10)
+          double learningRate,
       @Param(
               value = "the learning rate after training relative to the first (B2.1: 0.1)",
               min = 0,
+              minExclusive = true,
               max = 1)
           double finalLrFactor,
-      @Param(value = "passes over the training subset", min = 0) int epochs,
+      @Param(value = "passes over the training subset", min = 0, max = 1000) int epochs,
       @Param(
               value = "training images used (the first ones of MNIST's training set)",
               min = 1,
               max = 60000)
           int trainSize,
-      @Param("epochs after which samples are drawn (the last epoch always is)")
+      @Param(value = "epochs after which samples are drawn (the last epoch always is)", min = 1)
           List<Integer> sampleEpochs,
-      @Param(value = "samples of each digit (class-conditioned) or 10 times this many", min = 1)
+      @Param(
+              value = "samples of each digit (class-conditioned) or 10 times this many",
+              min = 1,
+              max = 100)
           int samplesPerClass,
-      @Param(value = "the classifier-free guidance scale gamma (B2.5: 5)", min = 0) double guidance,
-      @Param(value = "DDPM's T (300) with betas linear from 1e-4 to 0.02", min = 2) int timesteps,
-      @Param(value = "Euler steps of the flow-matching sampler (50)", min = 1) int samplingSteps,
+      @Param(value = "the classifier-free guidance scale gamma (B2.5: 5)", min = 0, max = 100)
+          double guidance,
+      @Param(value = "DDPM's T (300) with betas linear from 1e-4 to 0.02", min = 2, max = 10_000)
+          int timesteps,
+      @Param(value = "Euler steps of the flow-matching sampler (50), at most timesteps", min = 1)
+          int samplingSteps,
       @Param(
               value = "probability that a training example's class is zeroed (0.1)",
               min = 0,
-              max = 1)
+              max = 1,
+              maxExclusive = true)
           double pUncond,
       @Param(
               value =
                   "frames of the sampling animation after the last epoch (0: the final samples only)",
-              min = 0)
+              min = 0,
+              max = 1000)
           int gifFrames) {}
 
   @Override
@@ -161,37 +171,12 @@ public final class DiffusionUNetExperiment
       throw new InvalidParamsException(
           "objective", "expected ddpm or flow, got '" + p.objective() + "'");
     }
-    PartBValidation.training(
-        p.hidden(), p.batchSize(), p.learningRate(), p.epochs(), p.trainSize());
-    PartBTraining.requireAtMost("train_size", p.trainSize(), 60000);
-    PartBTraining.requireEpochs("sample_epochs", p.sampleEpochs());
-    if (!(p.finalLrFactor() > 0) || p.finalLrFactor() > 1) {
+    PartBTraining.requireBatches(p.trainSize(), p.batchSize());
+    if (p.samplingSteps() > p.timesteps()) {
       throw new InvalidParamsException(
-          "final_lr_factor", "expected a factor in (0, 1], got " + p.finalLrFactor());
+          "sampling_steps",
+          "expected at most timesteps (" + p.timesteps() + "), got " + p.samplingSteps());
     }
-    if (p.samplesPerClass() < 1) {
-      throw new InvalidParamsException(
-          "samples_per_class", "expected at least 1, got " + p.samplesPerClass());
-    }
-    if (!Double.isFinite(p.guidance()) || p.guidance() < 0) {
-      throw new InvalidParamsException("guidance", "expected a number >= 0, got " + p.guidance());
-    }
-    if (p.timesteps() < 2 || p.samplingSteps() < 1) {
-      throw new InvalidParamsException(
-          p.timesteps() < 2 ? "timesteps" : "sampling_steps", "expected a positive step count");
-    }
-    if (!(p.pUncond() >= 0 && p.pUncond() < 1)) {
-      throw new InvalidParamsException(
-          "p_uncond", "expected a probability in [0, 1), got " + p.pUncond());
-    }
-    if (p.gifFrames() < 0) {
-      throw new InvalidParamsException("gif_frames", "must not be negative, got " + p.gifFrames());
-    }
-    ParamRange.require("gif_frames", p.gifFrames(), 0, 1000);
-    ParamRange.require("timesteps", p.timesteps(), 2, 10_000);
-    ParamRange.require("sampling_steps", p.samplingSteps(), 1, p.timesteps());
-    ParamRange.require("samples_per_class", p.samplesPerClass(), 1, 100);
-    ParamRange.require("guidance", p.guidance(), 0, 100, false);
   }
 
   @Override

@@ -27,8 +27,9 @@ public final class ForwardProcessExperiment
       @Param(value = "the test image, relative to content/", contentFile = true) String image,
       @Param(value = "the side the image is resized to (IF stage I: 64)", min = 8, max = 1024)
           int size,
-      @Param(value = "the t at which to show x_t", min = 0) List<Integer> timesteps,
-      @Param(value = "T of the cosine schedule", min = 2) int numTrainTimesteps) {}
+      @Param(value = "the t at which to show x_t, each below num_train_timesteps", min = 0)
+          List<Integer> timesteps,
+      @Param(value = "T of the cosine schedule", min = 2, max = 100_000) int numTrainTimesteps) {}
 
   @Override
   public String summary() {
@@ -79,16 +80,12 @@ public final class ForwardProcessExperiment
 
   @Override
   public void validate(Params p) {
-    if (p.size() < 8 || p.size() > 1024) {
-      throw new InvalidParamsException("size", "expected 8 to 1024 pixels, got " + p.size());
-    }
-    ParamRange.require("num_train_timesteps", p.numTrainTimesteps(), 2, 100_000);
     if (p.timesteps().isEmpty()) {
       throw new InvalidParamsException("timesteps", "expected at least one timestep");
     }
     for (int i = 0; i < p.timesteps().size(); i++) {
       int t = p.timesteps().get(i);
-      if (t < 0 || t >= p.numTrainTimesteps()) {
+      if (t >= p.numTrainTimesteps()) {
         throw new InvalidParamsException(
             "timesteps[" + i + "]", "t = " + t + " is outside [0, " + p.numTrainTimesteps() + ")");
       }

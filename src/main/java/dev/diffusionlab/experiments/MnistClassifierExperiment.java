@@ -30,9 +30,10 @@ public final class MnistClassifierExperiment
 
   /** The parameters; {@code types mnist-classifier} lists them. */
   public record Params(
-      @Param(value = "images per step", min = 1) int batchSize,
-      @Param(value = "Adam's learning rate", min = 0) double learningRate,
-      @Param(value = "passes over the training subset", min = 0) int epochs,
+      @Param(value = "images per step", min = 1, max = 60000) int batchSize,
+      @Param(value = "Adam's learning rate", min = 0, minExclusive = true, max = 10)
+          double learningRate,
+      @Param(value = "passes over the training subset", min = 0, max = 1000) int epochs,
       @Param(value = "training images used", min = 1, max = 60000) int trainSize) {}
 
   @Override
@@ -75,8 +76,7 @@ public final class MnistClassifierExperiment
 
   @Override
   public void validate(Params p) {
-    PartBValidation.training(1, p.batchSize(), p.learningRate(), p.epochs(), p.trainSize());
-    PartBTraining.requireAtMost("train_size", p.trainSize(), 60000);
+    PartBTraining.requireBatches(p.trainSize(), p.batchSize());
   }
 
   @Override

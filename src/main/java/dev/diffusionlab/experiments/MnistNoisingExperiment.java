@@ -16,7 +16,7 @@ public final class MnistNoisingExperiment implements ExperimentType<MnistNoising
 
   /** The parameters; {@code types mnist-noising} lists them. */
   public record Params(
-      @Param(value = "the noise levels, one column each", min = 0) List<Double> sigmas,
+      @Param(value = "the noise levels, one column each", min = 0, max = 100) List<Double> sigmas,
       @Param(value = "how many training digits, one row each", min = 1, max = 100) int digits) {}
 
   @Override
@@ -48,16 +48,6 @@ public final class MnistNoisingExperiment implements ExperimentType<MnistNoising
   public List<DeclaredOutput> outputs(Params p) {
     return List.of(
         new DeclaredOutput("noising.png", OutputKind.FIGURE, "digits noised at each sigma"));
-  }
-
-  @Override
-  public void validate(Params p) {
-    for (int i = 0; i < p.sigmas().size(); i++) {
-      PartBValidation.sigma("sigmas[" + i + "]", p.sigmas().get(i));
-    }
-    if (p.digits() < 1 || p.digits() > 100) {
-      throw new InvalidParamsException("digits", "expected 1 to 100, got " + p.digits());
-    }
   }
 
   @Override

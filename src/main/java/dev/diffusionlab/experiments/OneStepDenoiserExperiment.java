@@ -38,21 +38,29 @@ public final class OneStepDenoiserExperiment
 
   /** The parameters; {@code types one-step-denoiser} lists them. */
   public record Params(
-      @Param(value = "UNet width D", min = 1) int hidden,
-      @Param(value = "images per step", min = 1) int batchSize,
-      @Param(value = "Adam's learning rate (constant)", min = 0) double learningRate,
-      @Param(value = "passes over the training subset", min = 0) int epochs,
-      @Param(value = "training images used (the first ones of MNIST's training set)", min = 1)
+      @Param(value = "UNet width D", min = 1, max = 1024) int hidden,
+      @Param(value = "images per step", min = 1, max = 60000) int batchSize,
+      @Param(value = "Adam's learning rate (constant)", min = 0, minExclusive = true, max = 10)
+          double learningRate,
+      @Param(value = "passes over the training subset", min = 0, max = 1000) int epochs,
+      @Param(
+              value = "training images used (the first ones of MNIST's training set)",
+              min = 1,
+              max = 60000)
           int trainSize,
-      @Param(value = "the noise level trained at (B1.2.1: 0.5)", min = 0) double trainSigma,
+      @Param(value = "the noise level trained at (B1.2.1: 0.5)", min = 0, max = 100)
+          double trainSigma,
       @Param("B1.2.3: the input is pure noise z ~ N(0, I) instead of x + sigma eps")
           boolean pureNoise,
       @Param(value = "epochs after which test results are shown", min = 1)
           List<Integer> resultEpochs,
-      @Param(value = "B1.2.2: the noise levels of the out-of-distribution sweep", min = 0)
+      @Param(
+              value = "B1.2.2: the noise levels of the out-of-distribution sweep",
+              min = 0,
+              max = 100)
           List<Double> testSigmas,
-      @Param(value = "test images for MSE and PSNR", min = 1) int testSize,
-      @Param(value = "test images shown in figures", min = 1) int shown) {}
+      @Param(value = "test images for MSE and PSNR", min = 1, max = 10000) int testSize,
+      @Param(value = "test images shown in figures, at most test_size", min = 1) int shown) {}
 
   @Override
   public String summary() {
@@ -130,17 +138,10 @@ public final class OneStepDenoiserExperiment
 
   @Override
   public void validate(Params p) {
-    PartBValidation.training(
-        p.hidden(), p.batchSize(), p.learningRate(), p.epochs(), p.trainSize());
-    PartBValidation.sigma("train_sigma", p.trainSigma());
-    for (int i = 0; i < p.testSigmas().size(); i++) {
-      PartBValidation.sigma("test_sigmas[" + i + "]", p.testSigmas().get(i));
-    }
-    PartBTraining.requireEpochs("result_epochs", p.resultEpochs());
-    PartBTraining.requireAtMost("test_size", p.testSize(), 10000);
-    if (p.testSize() < 1 || p.shown() < 1 || p.shown() > p.testSize()) {
+    PartBTraining.requireBatches(p.trainSize(), p.batchSize());
+    if (p.shown() > p.testSize()) {
       throw new InvalidParamsException(
-          "shown", "expected 1 <= shown <= test_size, got " + p.shown() + " of " + p.testSize());
+          "shown", "expected at most test_size (" + p.testSize() + "), got " + p.shown());
     }
   }
 

@@ -7,8 +7,10 @@ import java.lang.annotation.Target;
 
 /**
  * What a parameter of an experiment type means and which values it takes, written on the component
- * of the type's params record. {@code types TYPE} lists it; the planner enforces {@link #min()},
- * {@link #max()} and {@link #contentFile()} before anything runs (for a list, on every element).
+ * of the type's params record. It is the one place a parameter's range is written: {@code types
+ * TYPE} lists it, and the planner enforces {@link #min()}, {@link #max()} (through {@link
+ * ParamChecks}) and {@link #contentFile()} before anything runs, for a list on every element. A
+ * type's {@link ExperimentType#validate} keeps only the rules that relate several values.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
@@ -21,6 +23,12 @@ public @interface Param {
 
   /** The largest allowed number. */
   double max() default Double.POSITIVE_INFINITY;
+
+  /** Whether {@link #min()} itself is refused (a learning rate above 0, say). */
+  boolean minExclusive() default false;
+
+  /** Whether {@link #max()} itself is refused (a probability below 1, say). */
+  boolean maxExclusive() default false;
 
   /** Whether the value is a path relative to {@code content/} of a file that must exist. */
   boolean contentFile() default false;

@@ -51,18 +51,25 @@ public final class ParamDocs {
     return docs;
   }
 
-  /** The allowed range of a parameter in words, e.g. {@code >= 1} or {@code 8 to 1024}. */
+  /**
+   * The allowed range of a parameter in words, e.g. {@code >= 1}, {@code 8 to 1024} or {@code > 0
+   * and <= 10}.
+   */
   public static String range(Param param) {
     boolean low = param.min() != Double.NEGATIVE_INFINITY;
     boolean high = param.max() != Double.POSITIVE_INFINITY;
+    String from = (param.minExclusive() ? "> " : ">= ") + number(param.min());
+    String to = (param.maxExclusive() ? "< " : "<= ") + number(param.max());
     if (low && high) {
-      return number(param.min()) + " to " + number(param.max());
+      return param.minExclusive() || param.maxExclusive()
+          ? from + " and " + to
+          : number(param.min()) + " to " + number(param.max());
     }
     if (low) {
-      return ">= " + number(param.min());
+      return from;
     }
     if (high) {
-      return "<= " + number(param.max());
+      return to;
     }
     return param.contentFile() ? "a file under content/" : "";
   }

@@ -41,6 +41,14 @@ final class PartBTraining {
     return net;
   }
 
+  /** An epoch needs at least one full batch: {@code train_size >= batch_size}. */
+  static void requireBatches(int trainSize, int batchSize) {
+    if (trainSize < batchSize) {
+      throw new InvalidParamsException(
+          "train_size", "expected at least batch_size (" + batchSize + "), got " + trainSize);
+    }
+  }
+
   /** Checks a count against what the data set holds. */
   static void requireAtMost(String field, int value, int available) {
     if (value > available) {
@@ -112,16 +120,6 @@ final class PartBTraining {
     try (java.io.DataInputStream in =
         new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
       block.loadParameters(manager, in);
-    }
-  }
-
-  /** Every value of {@code list} must lie in [1, max]. */
-  static void requireEpochs(String field, List<Integer> list) {
-    for (int i = 0; i < list.size(); i++) {
-      if (list.get(i) == null || list.get(i) < 1) {
-        throw new InvalidParamsException(
-            field + "[" + i + "]", "expected an epoch number of at least 1, got " + list.get(i));
-      }
     }
   }
 }

@@ -30,7 +30,10 @@ public final class SampleScoresExperiment implements ExperimentType<SampleScores
   public record Params(
       @Param("the id of the mnist-classifier experiment") String classifier,
       @Param("ids of class-conditioned diffusion-unet experiments") List<String> sources,
-      @Param(value = "samples of each digit in the sources (their samples_per_class)", min = 1)
+      @Param(
+              value = "samples of each digit in the sources (their samples_per_class)",
+              min = 1,
+              max = 1000)
           int samplesPerClass) {}
 
   @Override
@@ -70,7 +73,6 @@ public final class SampleScoresExperiment implements ExperimentType<SampleScores
     if (p.sources().isEmpty()) {
       throw new InvalidParamsException("sources", "expected at least one experiment id to score");
     }
-    ParamRange.require("samples_per_class", p.samplesPerClass(), 1, 1000);
   }
 
   @Override

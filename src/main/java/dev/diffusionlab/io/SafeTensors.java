@@ -2,6 +2,7 @@ package dev.diffusionlab.io;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonParser;
@@ -140,6 +141,59 @@ public final class SafeTensors implements TensorStore {
       return half;
     }
     throw new IllegalArgumentException("can load as FLOAT32 or FLOAT16, not " + target);
+  }
+
+  /**
+   * Copies the tensors of a safetensors file into {@code targets}, by name, in place: each target
+   * keeps its identity (a model parameter, an optimizer moment) and gets the stored values as
+   * float32. Every name and shape is checked before the first target is written.
+   *
+   * @throws TensorFileException naming the file and the tensor if one is missing or has another
+   *     shape, or if the file is malformed
+   */
+  public static void copyInto(Path file, Map<String, NDArray> targets) throws IOException {
+    if (targets.isEmpty()) {
+      return;
+    }
+    try (SafeTensors store = open(file)) {
+      for (Map.Entry<String, NDArray> target : targets.entrySet()) {
+        if (target.getValue().getDataType() != DataType.FLOAT32) {
+          throw new IllegalArgumentException(
+              "tensor "
+                  + target.getKey()
+                  + " is "
+                  + target.getValue().getDataType()
+                  + ", expected float32");
+        }
+        TensorInfo info = store.tensors.get(target.getKey());
+        if (info == null) {
+          throw new TensorFileException(file, "no tensor named " + target.getKey());
+        }
+        Shape stored = new Shape(info.shape());
+        if (!stored.equals(target.getValue().getShape())) {
+          throw new TensorFileException(
+              file,
+              "tensor "
+                  + target.getKey()
+                  + " has shape "
+                  + stored
+                  + ", expected "
+                  + target.getValue().getShape());
+        }
+      }
+      for (Map.Entry<String, NDArray> target : targets.entrySet()) {
+        NDArray array = target.getValue();
+        try (NDManager scratch = array.getManager().newSubManager()) {
+          NDArray values = store.load(target.getKey(), scratch, DataType.FLOAT32);
+          // An indexed copy (index_put_ over every element of a flat view) rather than
+          // NDArray.set(Buffer), whose engine call prints a deprecation warning that is no
+          // concern of the user's.
+          NDArray flat = array.reshape(-1);
+          flat.attach(scratch);
+          flat.set(new NDIndex(":"), values.reshape(-1));
+        }
+      }
+    }
   }
 
   /** Reads a tensor's values as float32, row-major, without the engine. */

@@ -33,7 +33,7 @@ public final class EmbeddedDenoiser implements Denoiser {
   /**
    * Loads weights that the training experiment wrote.
    *
-   * @throws IllegalArgumentException naming the file if it does not hold this architecture
+   * @throws IOException naming the file and tensor if it does not hold this architecture
    */
   public static EmbeddedDenoiser load(Path weights, EmbeddedUNet.Config config) throws IOException {
     NDManager manager = NDManager.newBaseManager();

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.diffusionlab.nn.classifier.SampleScorer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
@@ -74,16 +75,13 @@ public final class ImageClassifier implements AutoCloseable {
     return Layers.linear(weights, "fc2", x);
   }
 
-  /** A verdict for one image: the most likely class and its probability. */
-  public record Verdict(int label, double confidence, double[] probabilities) {}
-
   /**
    * Classifies images.
    *
    * @param images [N, 28 * 28] values in [0, 1], row-major
+   * @return each image's verdict from its class probabilities
    */
-  public Verdict[] classify(float[][] images) {
-    Verdict[] verdicts = new Verdict[images.length];
+  public SampleScorer.Verdict[] classify(float[][] images) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = weights.manager();
@@ -92,20 +90,8 @@ public final class ImageClassifier implements AutoCloseable {
         System.arraycopy(images[i], 0, flat, i * SIDE * SIDE, SIDE * SIDE);
       }
       NDArray x = m.create(flat, new Shape(images.length, 1, SIDE, SIDE));
-      float[] p = logits(x).softmax(1).toFloatArray();
-      for (int i = 0; i < images.length; i++) {
-        double[] probabilities = new double[classes];
-        int best = 0;
-        for (int c = 0; c < classes; c++) {
-          probabilities[c] = p[i * classes + c];
-          if (probabilities[c] > probabilities[best]) {
-            best = c;
-          }
-        }
-        verdicts[i] = new Verdict(best, probabilities[best], probabilities);
-      }
+      return SampleScorer.verdicts(logits(x).softmax(1).toFloatArray(), classes);
     }
-    return verdicts;
   }
 
   @Override

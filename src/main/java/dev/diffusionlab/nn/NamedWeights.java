@@ -5,8 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.diffusionlab.io.SafeTensors;
+import dev.diffusionlab.io.TensorFileException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,24 +89,6 @@ public final class NamedWeights implements AutoCloseable {
     arrays.values().forEach(a -> a.setRequiresGradient(required));
   }
 
-  /** Copies every value of {@code other} (same names and shapes) into this set. */
-  public void copyFrom(NamedWeights other) {
-    for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
-      NDArray source = other.get(entry.getKey());
-      NDArray target = entry.getValue();
-      if (!source.getShape().equals(target.getShape())) {
-        throw new IllegalArgumentException(
-            "weight "
-                + entry.getKey()
-                + " has shape "
-                + source.getShape()
-                + ", expected "
-                + target.getShape());
-      }
-      target.set(source.toType(DataType.FLOAT32, false).toFloatArray());
-    }
-  }
-
   /** Writes all tensors as safetensors, in float16 when {@code half}. */
   public void save(Path file, boolean half) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
@@ -125,35 +108,11 @@ public final class NamedWeights implements AutoCloseable {
   /**
    * Loads the values of every tensor of this set from a file that {@link #save} wrote.
    *
-   * @throws IllegalArgumentException naming the file and the tensor if one is missing or has
-   *     another shape
+   * @throws TensorFileException naming the file and the tensor if one is missing or has another
+   *     shape
    */
   public void load(Path file) throws IOException {
-    try (NDManager scratch = manager.newSubManager();
-        InputStream in = Files.newInputStream(file)) {
-      NDList list = NDList.decode(scratch, in);
-      Map<String, NDArray> byName = new LinkedHashMap<>();
-      for (NDArray array : list) {
-        byName.put(array.getName(), array);
-      }
-      for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
-        NDArray stored = byName.get(entry.getKey());
-        if (stored == null) {
-          throw new IllegalArgumentException(file + ": no tensor named " + entry.getKey());
-        }
-        if (!stored.getShape().equals(entry.getValue().getShape())) {
-          throw new IllegalArgumentException(
-              file
-                  + ": tensor "
-                  + entry.getKey()
-                  + " has shape "
-                  + stored.getShape()
-                  + ", the model expects "
-                  + entry.getValue().getShape());
-        }
-        entry.getValue().set(stored.toType(DataType.FLOAT32, false).toFloatArray());
-      }
-    }
+    SafeTensors.copyInto(file, arrays);
   }
 
   @Override

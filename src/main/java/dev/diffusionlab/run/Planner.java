@@ -11,6 +11,7 @@ import dev.diffusionlab.data.Images;
 import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.Param;
+import dev.diffusionlab.experiments.ParamChecks;
 import dev.diffusionlab.experiments.ParamDocs;
 import dev.diffusionlab.experiments.catalog.ExperimentTypes;
 import dev.diffusionlab.manifest.ExperimentSpec;
@@ -156,7 +157,11 @@ public final class Planner {
     Map<String, String> inputs;
     try {
       params = binder.treeToValue(merged, type.paramsType());
-      type.validate(params);
+      ParamChecks.check(type, params)
+          .forEach(problem -> problems.add(problem.field(), problem.message()));
+      if (!problems.isEmpty()) {
+        throw problems.exception();
+      }
       type.checkInputs(params, contentDir);
       canonical = Json.sorted(binder.valueToTree(params));
       inputs = contentInputs(canonical);
@@ -234,25 +239,11 @@ public final class Planner {
         problems.add(field, firstLine(message));
         continue;
       }
+      ParamChecks.range(name, c.getValue(), value)
+          .forEach(problem -> problems.add(problem.field(), problem.message()));
       Param doc = c.getValue().getAnnotation(Param.class);
-      if (doc != null) {
-        checkRange(name, value, doc, problems);
-        if (doc.contentFile()) {
-          checkContentFiles(name, value, problems);
-        }
-      }
-    }
-  }
-
-  private static void checkRange(String field, Object value, Param doc, ParamProblems problems) {
-    if (value instanceof List<?> list) {
-      for (int i = 0; i < list.size(); i++) {
-        checkRange(field + "[" + i + "]", list.get(i), doc, problems);
-      }
-    } else if (value instanceof Number number) {
-      double x = number.doubleValue();
-      if (Double.isNaN(x) || x < doc.min() || x > doc.max()) {
-        problems.add(field, "expected " + ParamDocs.range(doc) + ", got " + number);
+      if (doc != null && doc.contentFile()) {
+        checkContentFiles(name, value, problems);
       }
     }
   }

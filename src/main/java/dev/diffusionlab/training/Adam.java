@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import dev.diffusionlab.io.SafeTensors;
 import dev.diffusionlab.nn.NamedWeights;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -173,7 +174,7 @@ public final class Adam implements AutoCloseable {
 
   /** Restores moments {@link #save} wrote and the number of updates already made. */
   public void load(Path file, long stepsTaken) throws IOException {
-    Checkpoint.readTensors(file, state());
+    SafeTensors.copyInto(file, state());
     this.steps = stepsTaken;
   }
 

@@ -2,18 +2,16 @@ package dev.diffusionlab.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.diffusionlab.io.SafeTensors;
 import dev.diffusionlab.util.FileTrees;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,7 +107,10 @@ public record Checkpoint(Path folder, int epoch) {
     return found;
   }
 
-  /** Writes float tensors by name as one safetensors file. */
+  /**
+   * Writes float tensors by name as one safetensors file, which {@link SafeTensors#copyInto} reads
+   * back.
+   */
   public static void writeTensors(Path file, Map<String, NDArray> tensors) throws IOException {
     NDList list = new NDList();
     for (Map.Entry<String, NDArray> entry : tensors.entrySet()) {
@@ -126,43 +127,6 @@ public record Checkpoint(Path folder, int epoch) {
       list.encode(out, NDList.Encoding.SAFETENSORS);
     } finally {
       list.close();
-    }
-  }
-
-  /**
-   * Copies the tensors of a file {@link #writeTensors} wrote into {@code targets}, by name.
-   *
-   * @throws IOException naming the file and tensor if one is missing or has another shape
-   */
-  public static void readTensors(Path file, Map<String, NDArray> targets) throws IOException {
-    if (targets.isEmpty()) {
-      return;
-    }
-    NDManager anyManager = targets.values().iterator().next().getManager();
-    try (NDManager scratch = anyManager.newSubManager();
-        InputStream in = Files.newInputStream(file)) {
-      NDList list = NDList.decode(scratch, in);
-      Map<String, NDArray> byName = new LinkedHashMap<>();
-      for (NDArray array : list) {
-        byName.put(array.getName(), array);
-      }
-      for (Map.Entry<String, NDArray> entry : targets.entrySet()) {
-        NDArray stored = byName.get(entry.getKey());
-        if (stored == null) {
-          throw new IOException(file + ": no tensor named " + entry.getKey());
-        }
-        if (!stored.getShape().equals(entry.getValue().getShape())) {
-          throw new IOException(
-              file
-                  + ": tensor "
-                  + entry.getKey()
-                  + " has shape "
-                  + stored.getShape()
-                  + ", expected "
-                  + entry.getValue().getShape());
-        }
-        entry.getValue().set(stored.toFloatArray());
-      }
     }
   }
 }

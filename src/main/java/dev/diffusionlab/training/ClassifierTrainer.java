@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.data.Shuffle;
 import dev.diffusionlab.nn.ImageClassifier;
+import dev.diffusionlab.nn.classifier.SampleScorer;
 import dev.diffusionlab.util.Progress;
 import java.util.SplittableRandom;
 
@@ -124,7 +125,7 @@ public final class ClassifierTrainer {
       for (int i = 0; i < n; i++) {
         images[i] = data.image(start + i);
       }
-      ImageClassifier.Verdict[] verdicts = classifier.classify(images);
+      SampleScorer.Verdict[] verdicts = classifier.classify(images);
       for (int i = 0; i < n; i++) {
         int label = data.labels()[start + i];
         counts[label][1]++;

@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.diffusionlab.data.Shuffle;
+import dev.diffusionlab.io.SafeTensors;
 import dev.diffusionlab.util.Progress;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -151,11 +152,11 @@ public final class TrainingLoop {
     }
     Checkpoint checkpoint = found.get();
     State state = checkpoint.state(State.class);
-    Checkpoint.readTensors(checkpoint.file(MODEL), parameters());
+    SafeTensors.copyInto(checkpoint.file(MODEL), parameters());
     adam.load(checkpoint.file(ADAM), state.steps());
     try (NDManager scratch = manager.newSubManager()) {
       NDArray stored = scratch.zeros(new ai.djl.ndarray.types.Shape(state.stepLosses()));
-      Checkpoint.readTensors(checkpoint.file(LOSSES), Map.of("loss", stored));
+      SafeTensors.copyInto(checkpoint.file(LOSSES), Map.of("loss", stored));
       for (float l : stored.toFloatArray()) {
         losses.add(l);
       }

@@ -101,7 +101,7 @@ class ChecksBeforeRunTest {
               && run.err()
                   .contains("'kernel_sise' for type blur-denoise; did you mean 'kernel_size'?"),
           run.err());
-      assertTrue(run.err().contains("params.sigma: expected >= 0, got -1.0"), run.err());
+      assertTrue(run.err().contains("params.sigma: expected > 0 and <= 100, got -1.0"), run.err());
       assertNothingRan();
     }
   }
@@ -283,8 +283,8 @@ class ChecksBeforeRunTest {
     assertTrue(
         one.out()
             .contains(
-                "  num_train_timesteps  integer          1000                 >= 2"
-                    + "                   T of the cosine schedule"),
+                "  num_train_timesteps  integer          1000                 2 to 100000"
+                    + "            T of the cosine schedule"),
         one.out());
     assertTrue(
         one.out().contains("  image                text             \"images/rocket.png\""),

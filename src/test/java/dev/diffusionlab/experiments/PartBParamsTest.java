@@ -54,32 +54,127 @@ class PartBParamsTest {
 
   @Test
   void rejectsBatchSizeZero() {
-    assertField("batch_size", new DiffusionUNetExperiment(), Map.of("batch_size", 0));
-    assertField("batch_size", new OneStepDenoiserExperiment(), Map.of("batch_size", 0));
+    assertField(
+        "batch_size",
+        "expected 1 to 60000, got 0",
+        new DiffusionUNetExperiment(),
+        Map.of("batch_size", 0));
+    assertField(
+        "batch_size",
+        "expected 1 to 60000, got 0",
+        new OneStepDenoiserExperiment(),
+        Map.of("batch_size", 0));
   }
 
   @Test
   void rejectsNegativeEpochs() {
-    assertField("epochs", new DiffusionUNetExperiment(), Map.of("epochs", -1));
-    assertField("epochs", new MnistClassifierExperiment(), Map.of("epochs", -3));
+    assertField(
+        "epochs",
+        "expected 0 to 1000, got -1",
+        new DiffusionUNetExperiment(),
+        Map.of("epochs", -1));
+    assertField(
+        "epochs",
+        "expected 0 to 1000, got -3",
+        new MnistClassifierExperiment(),
+        Map.of("epochs", -3));
   }
 
   @Test
   void rejectsUnknownObjective() {
-    assertField("objective", new DiffusionUNetExperiment(), Map.of("objective", "score-sde"));
+    assertField(
+        "objective",
+        "expected ddpm or flow, got 'score-sde'",
+        new DiffusionUNetExperiment(),
+        Map.of("objective", "score-sde"));
   }
 
   @Test
   void rejectsNegativeSigma() {
-    assertField("train_sigma", new OneStepDenoiserExperiment(), Map.of("train_sigma", -0.5));
     assertField(
-        "test_sigmas[1]", new OneStepDenoiserExperiment(), Map.of("test_sigmas", List.of(0.2, -1)));
-    assertField("sigmas[0]", new MnistNoisingExperiment(), Map.of("sigmas", List.of(-0.1)));
+        "train_sigma",
+        "expected 0 to 100, got -0.5",
+        new OneStepDenoiserExperiment(),
+        Map.of("train_sigma", -0.5));
+    assertField(
+        "test_sigmas[1]",
+        "expected 0 to 100, got -1.0",
+        new OneStepDenoiserExperiment(),
+        Map.of("test_sigmas", List.of(0.2, -1.0)));
+    assertField(
+        "sigmas[0]",
+        "expected 0 to 100, got -0.1",
+        new MnistNoisingExperiment(),
+        Map.of("sigmas", List.of(-0.1)));
   }
 
   @Test
   void rejectsNegativeGuidance() {
-    assertField("guidance", new DiffusionUNetExperiment(), Map.of("guidance", -2.0));
+    assertField(
+        "guidance",
+        "expected 0 to 100, got -2.0",
+        new DiffusionUNetExperiment(),
+        Map.of("guidance", -2.0));
+  }
+
+  @Test
+  void anExclusiveBoundRefusesTheBoundItself() {
+    assertField(
+        "learning_rate",
+        "expected > 0 and <= 10, got 0.0",
+        new MnistClassifierExperiment(),
+        Map.of("learning_rate", 0.0));
+    assertField(
+        "p_uncond",
+        "expected >= 0 and < 1, got 1.0",
+        new DiffusionUNetExperiment(),
+        Map.of("p_uncond", 1.0));
+    DiffusionUNetExperiment type = new DiffusionUNetExperiment();
+    assertEquals(
+        List.of(),
+        ParamChecks.check(type, bind(type, Map.of("p_uncond", 0.0, "learning_rate", 10.0))));
+  }
+
+  @Test
+  void everyValueOutsideItsRangeIsReportedAtOnce() {
+    DiffusionUNetExperiment type = new DiffusionUNetExperiment();
+    List<ParamChecks.Problem> problems =
+        ParamChecks.check(
+            type,
+            bind(
+                type,
+                Map.of("hidden", 0, "guidance", Double.NaN, "sample_epochs", List.of(5, 0, -2))));
+    assertEquals(
+        List.of(
+            new ParamChecks.Problem("hidden", "expected 1 to 1024, got 0"),
+            new ParamChecks.Problem("sample_epochs[1]", "expected >= 1, got 0"),
+            new ParamChecks.Problem("sample_epochs[2]", "expected >= 1, got -2"),
+            new ParamChecks.Problem("guidance", "expected 0 to 100, got NaN")),
+        problems);
+  }
+
+  @Test
+  void rulesRelatingSeveralValuesStayWithTheType() {
+    assertField(
+        "train_size",
+        "expected at least batch_size (128), got 100",
+        new DiffusionUNetExperiment(),
+        Map.of("train_size", 100));
+    assertField(
+        "sampling_steps",
+        "expected at most timesteps (300), got 301",
+        new DiffusionUNetExperiment(),
+        Map.of("sampling_steps", 301));
+    assertField(
+        "shown",
+        "expected at most test_size (10), got 11",
+        new OneStepDenoiserExperiment(),
+        Map.of("test_size", 10, "shown", 11));
+    assertField(
+        "kernel_size",
+        "expected an odd size, got 4",
+        new BlurDenoiseExperiment(),
+        Map.of("kernel_size", 4));
   }
 
   @Test
@@ -105,23 +200,59 @@ class PartBParamsTest {
   @Test
   void rejectsIntegersAndFloatsOutsideTheirSaneRange() {
     int huge = Integer.MAX_VALUE;
-    assertField("kernel_size", new BlurDenoiseExperiment(), Map.of("kernel_size", huge));
     assertField(
-        "num_train_timesteps", new ForwardProcessExperiment(), Map.of("num_train_timesteps", huge));
-    assertField("timesteps", new DiffusionUNetExperiment(), Map.of("timesteps", huge));
-    assertField("hidden", new DiffusionUNetExperiment(), Map.of("hidden", huge));
-    assertField("epochs", new OneStepDenoiserExperiment(), Map.of("epochs", huge));
-    assertField("steps", new PartBBenchmarkExperiment(), Map.of("steps", huge));
-    assertField("learning_rate", new MnistClassifierExperiment(), Map.of("learning_rate", 1e300));
-    assertField("sigma", new BlurDenoiseExperiment(), Map.of("sigma", 1e300));
-    assertField("guidance", new DiffusionUNetExperiment(), Map.of("guidance", 1e300));
+        "kernel_size",
+        "expected 1 to 255, got 2147483647",
+        new BlurDenoiseExperiment(),
+        Map.of("kernel_size", huge));
+    assertField(
+        "num_train_timesteps",
+        "expected 2 to 100000, got 2147483647",
+        new ForwardProcessExperiment(),
+        Map.of("num_train_timesteps", huge));
+    assertField(
+        "timesteps",
+        "expected 2 to 10000, got 2147483647",
+        new DiffusionUNetExperiment(),
+        Map.of("timesteps", huge));
+    assertField(
+        "hidden",
+        "expected 1 to 1024, got 2147483647",
+        new DiffusionUNetExperiment(),
+        Map.of("hidden", huge));
+    assertField(
+        "epochs",
+        "expected 0 to 1000, got 2147483647",
+        new OneStepDenoiserExperiment(),
+        Map.of("epochs", huge));
+    assertField(
+        "steps",
+        "expected 1 to 100000, got 2147483647",
+        new PartBBenchmarkExperiment(),
+        Map.of("steps", huge));
+    assertField(
+        "learning_rate",
+        "expected > 0 and <= 10, got 1.0E300",
+        new MnistClassifierExperiment(),
+        Map.of("learning_rate", 1e300));
+    assertField(
+        "sigma",
+        "expected > 0 and <= 100, got 1.0E300",
+        new BlurDenoiseExperiment(),
+        Map.of("sigma", 1e300));
+    assertField(
+        "guidance",
+        "expected 0 to 100, got 1.0E300",
+        new DiffusionUNetExperiment(),
+        Map.of("guidance", 1e300));
     assertField(
         "samples_per_class",
+        "expected 1 to 1000, got 2147483647",
         new SampleScoresExperiment(),
         Map.of("samples_per_class", huge, "sources", List.of("ddpm-class")));
     // The bounds admit what the course asks for.
-    new BlurDenoiseExperiment()
-        .validate(bind(new BlurDenoiseExperiment(), Map.of("kernel_size", 255)));
+    BlurDenoiseExperiment blur = new BlurDenoiseExperiment();
+    assertEquals(List.of(), ParamChecks.check(blur, bind(blur, Map.of("kernel_size", 255))));
   }
 
   private static <P extends Record> P bind(ExperimentType<P> type, Map<String, Object> params) {
@@ -130,10 +261,13 @@ class PartBParamsTest {
     return Json.strictBinder().convertValue(merged, type.paramsType());
   }
 
+  /**
+   * The one problem of these params (the type's defaults and {@code params}) is at {@code field}.
+   */
   private static <P extends Record> void assertField(
-      String field, ExperimentType<P> type, Map<String, Object> params) {
-    P p = bind(type, params);
-    InvalidParamsException e = assertThrows(InvalidParamsException.class, () -> type.validate(p));
-    assertEquals(field, e.field());
+      String field, String message, ExperimentType<P> type, Map<String, Object> params) {
+    assertEquals(
+        List.of(new ParamChecks.Problem(field, message)),
+        ParamChecks.check(type, bind(type, params)));
   }
 }

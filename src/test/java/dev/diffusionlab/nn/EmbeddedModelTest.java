@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.diffusionlab.diffusion.NoiseSchedule;
+import dev.diffusionlab.io.TensorFileException;
 import dev.diffusionlab.tensor.Noise;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -68,8 +69,8 @@ class EmbeddedModelTest {
             new EmbeddedUNet(new EmbeddedUNet.Config(16, 16, EmbeddedPrompts.DIM, 4), manager, 1)) {
       Path file = dir.resolve("small.safetensors");
       small.weights().save(file, false);
-      IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> wider.weights().load(file));
+      TensorFileException e =
+          assertThrows(TensorFileException.class, () -> wider.weights().load(file));
       assertTrue(e.getMessage().contains("small.safetensors"), e.getMessage());
       assertTrue(e.getMessage().contains("in.weight"), e.getMessage());
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.diffusionlab.diffusion.Scheduler;
 import dev.diffusionlab.tensor.Noise;
+import java.util.Optional;
 
 /**
  * The one sampling loop of parts A and B: from x at {@code timesteps[iStart]}, each step asks a
@@ -59,16 +60,29 @@ public final class DenoisingLoop {
    * @throws IllegalArgumentException if {@code iStart} is not an index of the timesteps
    */
   public void checkStart(int iStart) {
-    if (iStart < 0 || iStart >= timesteps.length) {
-      throw new IllegalArgumentException(
-          "i_start "
-              + iStart
-              + " is outside the schedule's "
-              + timesteps.length
-              + " steps [0, "
-              + (timesteps.length - 1)
-              + "]");
+    startProblem(iStart, timesteps.length)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException(problem);
+            });
+  }
+
+  /**
+   * Why {@code iStart} cannot start a loop over {@code steps} timesteps, if it cannot: the one rule
+   * for i_start, which experiment types also check their params against before anything runs.
+   */
+  public static Optional<String> startProblem(int iStart, int steps) {
+    if (iStart >= 0 && iStart < steps) {
+      return Optional.empty();
     }
+    return Optional.of(
+        "i_start "
+            + iStart
+            + " is outside the schedule's "
+            + steps
+            + " steps [0, "
+            + (steps - 1)
+            + "]");
   }
 
   /**

@@ -5,10 +5,8 @@ import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.experiments.DeclaredOutput;
 import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.ExperimentType;
-import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
-import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.ImageClassifier;
 import dev.diffusionlab.report.CsvTable;
@@ -27,9 +25,13 @@ public final class ClassifierTraining implements ExperimentType<ClassifierTraini
 
   /** The parameters; {@code types classifier-train} lists them. */
   public record Params(
-      @Param(value = "passes over the 120,000 training images", min = 1) int epochs,
-      @Param(value = "images per step", min = 1) int batchSize,
-      @Param(value = "Adam's first learning rate (decayed along a cosine to a tenth)", min = 0)
+      @Param(value = "passes over the 120,000 training images", min = 1, max = 1000) int epochs,
+      @Param(value = "images per step", min = 1, max = 65_536) int batchSize,
+      @Param(
+              value = "Adam's first learning rate (decayed along a cosine to a tenth)",
+              min = 0,
+              minExclusive = true,
+              max = 10)
           double learningRate) {}
 
   @Override
@@ -62,20 +64,6 @@ public final class ClassifierTraining implements ExperimentType<ClassifierTraini
     return List.of(
         new DeclaredOutput(WEIGHTS, OutputKind.SHIPPED_CHECKPOINT, "classifier weights"),
         new DeclaredOutput("accuracy.csv", OutputKind.TABLE, "test accuracy per class"));
-  }
-
-  @Override
-  public void validate(Params p) {
-    if (p.epochs() <= 0) {
-      throw new InvalidParamsException("epochs", "expected a positive integer, got " + p.epochs());
-    }
-    if (p.batchSize() <= 0) {
-      throw new InvalidParamsException(
-          "batch_size", "expected a positive integer, got " + p.batchSize());
-    }
-    ParamRange.require("epochs", p.epochs(), 1, 1000);
-    ParamRange.require("batch_size", p.batchSize(), 1, 65_536);
-    ParamRange.require("learning_rate", p.learningRate(), 0, 10, true);
   }
 
   @Override

@@ -18,7 +18,6 @@ import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
-import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
@@ -53,9 +52,10 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
       @Param(value = "A1.4's timestep stride (30: [990, 960, ..., 0])", min = 1, max = 999)
           int stride,
       @Param(value = "A1.4's starting index into the strided timesteps", min = 0) int iStart,
-      @Param(value = "A1.4 shows every n-th step", min = 1) int showEvery,
-      @Param(value = "the classical baseline's kernel size", min = 1) int blurKernel,
-      @Param(value = "the classical baseline's sigma", min = 0) double blurSigma)
+      @Param(value = "A1.4 shows every n-th step", min = 1, max = 1000) int showEvery,
+      @Param(value = "the classical baseline's odd kernel size", min = 1, max = 255) int blurKernel,
+      @Param(value = "the classical baseline's sigma", min = 0, minExclusive = true, max = 100)
+          double blurSigma)
       implements BackendType.BackendParams {}
 
   @Override
@@ -113,28 +113,10 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
   @Override
   public void validate(Params p) {
     Backends.validate(p.backend(), List.of(p.prompt()), "prompt");
-    for (int i = 0; i < p.timesteps().size(); i++) {
-      int t = p.timesteps().get(i);
-      if (t < 0 || t >= 1000) {
-        throw new InvalidParamsException(
-            "timesteps[" + i + "]", "t = " + t + " is outside [0, 1000)");
-      }
-    }
-    if (p.stride() <= 0 || p.stride() >= 1000) {
-      throw new InvalidParamsException("stride", "expected 1 to 999, got " + p.stride());
-    }
-    int steps = Frames.timesteps(p.stride(), 1000).length;
-    if (p.iStart() < 0 || p.iStart() >= steps) {
+    Frames.checkStart("i_start", p.iStart(), p.stride());
+    if (p.blurKernel() % 2 == 0) {
       throw new InvalidParamsException(
-          "i_start",
-          "expected 0 to " + (steps - 1) + " for stride " + p.stride() + ", got " + p.iStart());
-    }
-    ParamRange.require("show_every", p.showEvery(), 1, 1000);
-    ParamRange.require("blur_kernel", p.blurKernel(), 1, 255);
-    ParamRange.require("blur_sigma", p.blurSigma(), 0, 100, true);
-    if (p.blurKernel() <= 0 || p.blurKernel() % 2 == 0 || !(p.blurSigma() > 0)) {
-      throw new InvalidParamsException(
-          "blur_kernel", "expected an odd kernel and a positive sigma");
+          "blur_kernel", "expected an odd size, got " + p.blurKernel());
     }
   }
 

@@ -8,7 +8,6 @@ import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
-import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedDenoiser;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.EmbeddedUNet;
@@ -34,15 +33,23 @@ public final class EmbeddedDenoiserTraining
 
   /** The parameters; {@code types embedded-denoiser-train} lists them. */
   public record Params(
-      @Param(value = "images of each class used (0: all 6000)", min = 0) int perClass,
-      @Param(value = "base width of the UNet", min = 1) int channels,
-      @Param(value = "width of the time/prompt embedding", min = 1) int embedDim,
-      @Param(value = "group-norm groups", min = 1) int groups,
-      @Param(value = "passes over the data", min = 1) int epochs,
-      @Param(value = "images per step", min = 1) int batchSize,
-      @Param(value = "peak learning rate (warm-up, then cosine decay)", min = 0)
+      @Param(value = "images of each class used (0: all 6000)", min = 0, max = 60_000) int perClass,
+      @Param(value = "base width of the UNet", min = 1, max = 1024) int channels,
+      @Param(value = "width of the time/prompt embedding", min = 1, max = 4096) int embedDim,
+      @Param(value = "group-norm groups, a divisor of channels", min = 1) int groups,
+      @Param(value = "passes over the data", min = 1, max = 1000) int epochs,
+      @Param(value = "images per step", min = 1, max = 65_536) int batchSize,
+      @Param(
+              value = "peak learning rate (warm-up, then cosine decay)",
+              min = 0,
+              minExclusive = true,
+              max = 10)
           double learningRate,
-      @Param(value = "decay of the averaged weights used for sampling", min = 0, max = 1)
+      @Param(
+              value = "decay of the averaged weights used for sampling",
+              min = 0,
+              max = 1,
+              maxExclusive = true)
           double emaDecay,
       @Param(
               value = "chance an image's prompt becomes \"\" (classifier-free guidance)",
@@ -110,40 +117,14 @@ public final class EmbeddedDenoiserTraining
 
   @Override
   public void validate(Params p) {
-    positive("channels", p.channels());
-    positive("embed_dim", p.embedDim());
-    positive("groups", p.groups());
-    positive("epochs", p.epochs());
-    positive("batch_size", p.batchSize());
-    ParamRange.require("channels", p.channels(), 1, 1024);
-    ParamRange.require("embed_dim", p.embedDim(), 1, 4096);
-    ParamRange.require("epochs", p.epochs(), 1, 1000);
-    ParamRange.require("batch_size", p.batchSize(), 1, 65_536);
-    ParamRange.require("per_class", p.perClass(), 0, 60_000);
-    ParamRange.require("learning_rate", p.learningRate(), 0, 10, true);
-    if (p.perClass() < 0) {
-      throw new InvalidParamsException("per_class", "expected 0 (all) or a positive count");
-    }
     if (p.channels() % p.groups() != 0) {
       throw new InvalidParamsException("groups", "must divide channels (" + p.channels() + ")");
     }
-    if (!(p.learningRate() > 0)) {
-      throw new InvalidParamsException("learning_rate", "expected a positive number");
-    }
-    if (!(p.emaDecay() >= 0 && p.emaDecay() < 1)) {
-      throw new InvalidParamsException("ema_decay", "expected a number in [0, 1)");
-    }
-    if (!(p.dropProbability() >= 0
-        && p.genericProbability() >= 0
-        && p.dropProbability() + p.genericProbability() < 1)) {
+    if (!(p.dropProbability() + p.genericProbability() < 1)) {
       throw new InvalidParamsException(
-          "drop_probability", "drop and generic probabilities must be >= 0 and sum to less than 1");
-    }
-  }
-
-  private static void positive(String field, int value) {
-    if (value <= 0) {
-      throw new InvalidParamsException(field, "expected a positive integer, got " + value);
+          "drop_probability",
+          "drop_probability + generic_probability must be below 1, got "
+              + (p.dropProbability() + p.genericProbability()));
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.diffusionlab.experiments.parta;
 
 import dev.diffusionlab.diffusion.NoiseSchedule;
+import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
+import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import java.util.List;
 
@@ -15,6 +17,20 @@ final class Frames {
    */
   static int[] timesteps(int stride, int numTrainTimesteps) {
     return NoiseSchedule.stridedTimesteps(stride * ((numTrainTimesteps - 1) / stride), stride);
+  }
+
+  /**
+   * Requires {@code iStart} to index the timesteps of {@code stride} (T = 1000), as the denoising
+   * loop will.
+   *
+   * @throws InvalidParamsException naming {@code field} if it does not
+   */
+  static void checkStart(String field, int iStart, int stride) {
+    DenoisingLoop.startProblem(iStart, timesteps(stride, 1000).length)
+        .ifPresent(
+            problem -> {
+              throw new InvalidParamsException(field, problem);
+            });
   }
 
   /** The file name of sample k of a prompt: classNN-sK.png for the 20 class prompts. */

@@ -13,7 +13,6 @@ import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
-import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.report.CsvTable;
 import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.tensor.GaussianLowPass;
@@ -47,7 +46,8 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
           int samples,
       @Param(
               value = "gamma of classifier-free guidance; 1 samples the conditional model alone",
-              min = 0)
+              min = 0,
+              max = 100)
           double guidance,
       @Param(
               value = "timestep stride of the sampling loop, e.g. 30 for [990, 960, ..., 0]",
@@ -104,11 +104,6 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
       Backends.validate(
           p.backend(), List.of(hybrid.far(), hybrid.near()), "hybrids[" + h + "].far/near");
     }
-    if (p.samples() <= 0 || p.samples() > 8) {
-      throw new InvalidParamsException("samples", "expected 1 to 8");
-    }
-    ParamRange.require("guidance", p.guidance(), 0, 100, false);
-    SdeditExperiment.checkStarts(List.of(0), p.stride());
   }
 
   @Override

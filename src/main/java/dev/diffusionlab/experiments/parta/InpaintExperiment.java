@@ -17,7 +17,6 @@ import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
-import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.tensor.Noise;
@@ -53,7 +52,8 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
       @Param("the text prompt that guides the sampling") String prompt,
       @Param(
               value = "gamma of classifier-free guidance; 1 samples the conditional model alone",
-              min = 0)
+              min = 0,
+              max = 100)
           double guidance,
       @Param(
               value = "timestep stride of the sampling loop, e.g. 30 for [990, 960, ..., 0]",
@@ -115,11 +115,6 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
             "expected box:x0,y0,x1,y1 with 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1, got " + mask);
       }
     }
-    SdeditExperiment.checkStarts(List.of(0), p.stride());
-    if (p.samples() <= 0 || p.samples() > 16) {
-      throw new InvalidParamsException("samples", "expected 1 to 16");
-    }
-    ParamRange.require("guidance", p.guidance(), 0, 100, false);
   }
 
   /** Every PNG mask stays inside content/, is a readable image and has its image's proportions. */

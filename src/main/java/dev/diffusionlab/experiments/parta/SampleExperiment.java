@@ -14,7 +14,6 @@ import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
-import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.experiments.SampleIndex;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.nn.classifier.SampleScorer;
@@ -49,7 +48,8 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
           List<Integer> strides,
       @Param(
               value = "gamma of classifier-free guidance; 1 samples the conditional model alone",
-              min = 0)
+              min = 0,
+              max = 100)
           double guidance,
       @Param("id of a classifier-train experiment that scores the samples, or \"\"")
           String classifier,
@@ -118,18 +118,9 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
     if (p.prompts().isEmpty()) {
       throw new InvalidParamsException("prompts", "expected at least one prompt");
     }
-    if (p.samples() <= 0 || p.samples() > 64) {
-      throw new InvalidParamsException("samples", "expected 1 to 64, got " + p.samples());
-    }
     if (p.strides().isEmpty()) {
       throw new InvalidParamsException("strides", "expected at least one stride");
     }
-    for (int i = 0; i < p.strides().size(); i++) {
-      if (p.strides().get(i) <= 0 || p.strides().get(i) >= 1000) {
-        throw new InvalidParamsException("strides[" + i + "]", "expected 1 to 999");
-      }
-    }
-    ParamRange.require("guidance", p.guidance(), 0, 100, false);
   }
 
   @Override

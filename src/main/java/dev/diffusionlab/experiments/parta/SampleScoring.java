@@ -31,12 +31,7 @@ final class SampleScoring implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       grey[i] = grey(images, i);
     }
-    ImageClassifier.Verdict[] verdicts = classifier.classify(grey);
-    SampleScorer.Verdict[] out = new SampleScorer.Verdict[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = SampleScorer.verdict(verdicts[i].probabilities());
-    }
-    return out;
+    return classifier.classify(grey);
   }
 
   /** One row per image: its verdict, ticked when it is the prompt's class, and that probability. */

@@ -17,7 +17,6 @@ import dev.diffusionlab.experiments.ExperimentContext;
 import dev.diffusionlab.experiments.InvalidParamsException;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.experiments.Param;
-import dev.diffusionlab.experiments.ParamRange;
 import dev.diffusionlab.nn.EmbeddedPrompts;
 import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.tensor.Noise;
@@ -44,7 +43,7 @@ public final class SdeditExperiment implements BackendType<SdeditExperiment.Para
       @Param(value = "indices into the strided timesteps where denoising starts", min = 0)
           List<Integer> iStarts,
       @Param("the prompt (the generic one for 1.7, a specific one for 1.7.3)") String prompt,
-      @Param(value = "classifier-free guidance scale", min = 0) double guidance,
+      @Param(value = "classifier-free guidance scale", min = 0, max = 100) double guidance,
       @Param(value = "timestep stride", min = 1, max = 999) int stride)
       implements BackendType.BackendParams {}
 
@@ -93,27 +92,8 @@ public final class SdeditExperiment implements BackendType<SdeditExperiment.Para
     if (p.images().isEmpty()) {
       throw new InvalidParamsException("images", "expected at least one image");
     }
-    checkStarts(p.iStarts(), p.stride());
-    ParamRange.require("guidance", p.guidance(), 0, 100, false);
-  }
-
-  static void checkStarts(List<Integer> starts, int stride) {
-    if (stride <= 0 || stride >= 1000) {
-      throw new InvalidParamsException("stride", "expected 1 to 999, got " + stride);
-    }
-    int steps = Frames.timesteps(stride, 1000).length;
-    for (int i = 0; i < starts.size(); i++) {
-      if (starts.get(i) < 0 || starts.get(i) >= steps) {
-        throw new InvalidParamsException(
-            "i_starts[" + i + "]",
-            "i_start "
-                + starts.get(i)
-                + " is outside the schedule's "
-                + steps
-                + " steps [0, "
-                + (steps - 1)
-                + "]");
-      }
+    for (int i = 0; i < p.iStarts().size(); i++) {
+      Frames.checkStart("i_starts[" + i + "]", p.iStarts().get(i), p.stride());
     }
   }
 

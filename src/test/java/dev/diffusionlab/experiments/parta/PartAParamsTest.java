@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.diffusionlab.experiments.ExperimentType;
 import dev.diffusionlab.experiments.InvalidParamsException;
+import dev.diffusionlab.experiments.ParamChecks;
+import dev.diffusionlab.util.Json;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Bad part A parameters are rejected before any sampling, naming the field. */
@@ -64,6 +69,43 @@ class PartAParamsTest {
     InvalidParamsException e = rejects(() -> new SdeditExperiment().validate(p));
     assertEquals("i_starts[1]", e.field());
     assertTrue(e.getMessage().contains("34 steps [0, 33]"), e.getMessage());
+  }
+
+  @Test
+  void iStartOfIterativeDenoisingIsCheckedAgainstItsStride() {
+    DenoiseExperiment type = new DenoiseExperiment();
+    // Stride 30 gives the 34 timesteps [990, ..., 0] of A1.4; stride 50 the 20 of [950, ..., 0].
+    assertEquals(
+        List.of(
+            new ParamChecks.Problem(
+                "i_start", "i_start 34 is outside the schedule's 34 steps [0, 33]")),
+        ParamChecks.check(type, bind(type, Map.of("i_start", 34))));
+    assertEquals(List.of(), ParamChecks.check(type, bind(type, Map.of("i_start", 33))));
+    assertEquals(
+        "i_start 20 is outside the schedule's 20 steps [0, 19]",
+        ParamChecks.check(type, bind(type, Map.of("i_start", 20, "stride", 50))).get(0).message());
+    assertEquals(
+        List.of(new ParamChecks.Problem("blur_kernel", "expected an odd size, got 4")),
+        ParamChecks.check(type, bind(type, Map.of("blur_kernel", 4))));
+  }
+
+  @Test
+  void guidanceStrideAndSampleCountsHaveTheirRangeOnTheirParam() {
+    SampleExperiment type = new SampleExperiment();
+    assertEquals(
+        List.of(
+            new ParamChecks.Problem("samples", "expected 1 to 64, got 65"),
+            new ParamChecks.Problem("strides[1]", "expected 1 to 999, got 1000"),
+            new ParamChecks.Problem("guidance", "expected 0 to 100, got 101.0")),
+        ParamChecks.check(
+            type,
+            bind(type, Map.of("samples", 65, "strides", List.of(30, 1000), "guidance", 101.0))));
+  }
+
+  private static <P extends Record> P bind(ExperimentType<P> type, Map<String, Object> params) {
+    Map<String, Object> merged = new HashMap<>(type.defaults());
+    merged.putAll(params);
+    return Json.strictBinder().convertValue(merged, type.paramsType());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -27,7 +28,7 @@ class TransposedConv2dTest {
     try (NDManager m = NDManager.newBaseManager()) {
       block.initialize(m, DataType.FLOAT32, in);
       Parameter bias = block.getParameters().get("bias");
-      bias.getArray().set(m.randomUniform(-1, 1, bias.getShape()).toFloatArray());
+      bias.getArray().set(new NDIndex(":"), m.randomUniform(-1, 1, bias.getShape()));
       NDArray x = m.randomUniform(-1, 1, in);
       NDArray y = block.forward(new ParameterStore(m, false), new NDList(x), false).head();
       float[] w = block.getParameters().get("weight").getArray().toFloatArray();
