@@ -157,8 +157,8 @@ public final class MathRenderer {
             .replaceAll("\\s+xmlns:jfreesvg\\s*=\\s*(\"[^\"]*\"|'[^']*')", "")
             .replaceAll("\\s+jfreesvg:[A-Za-z-]+\\s*=\\s*(\"[^\"]*\"|'[^']*')", "")
             // The icon's size is whole pixels; HTML wants it without JFreeSVG's ".0".
-            .replaceFirst(" width=\"(\\d+)\\.0\"", " width=\"$1\"")
-            .replaceFirst(" height=\"(\\d+)\\.0\"", " height=\"$1\"")
+            .replaceFirst(" width=(['\"])(\\d+)\\.0\\1", " width=\"$2\"")
+            .replaceFirst(" height=(['\"])(\\d+)\\.0\\1", " height=\"$2\"")
             .replaceFirst(
                 "<svg ",
                 java.util.regex.Matcher.quoteReplacement(
