@@ -1,4 +1,5 @@
-// The report's small behaviours: the phone menu, playing animations, and the page search.
+// The report's small behaviours: the phone menu, crisp pixels, playing animations, and the page
+// search.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -10,6 +11,20 @@
       button.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // Nearest-neighbour scaling keeps enlarged pixels sharp but garbles a picture it shrinks: use it
+  // only while an image covers at least its natural size in device pixels (its width attribute).
+  var pixelImages = document.querySelectorAll("figure img.pixel");
+  function crisp() {
+    var ratio = window.devicePixelRatio || 1;
+    pixelImages.forEach(function (img) {
+      var natural = Number(img.getAttribute("width"));
+      var shown = img.getBoundingClientRect().width * ratio;
+      img.classList.toggle("crisp", natural > 0 && shown >= natural - 0.5);
+    });
+  }
+  crisp();
+  window.addEventListener("resize", crisp);
+  window.addEventListener("load", crisp);
   document.querySelectorAll("button.play").forEach(function (play) {
     play.addEventListener("click", function () {
       var img = play.parentNode.querySelector("img[data-animation]");

@@ -45,7 +45,7 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
 
   @Override
   public int codeVersion() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -120,14 +120,12 @@ public final class BlurDenoiseExperiment implements ExperimentType<BlurDenoiseEx
               CsvTable.number(Psnr.signed(noisy, original.data()), 2),
               CsvTable.number(Psnr.signed(blurred, original.data()), 2)));
     }
-    BufferedImage grid =
-        new ImageGrid()
-            .columns(labels)
-            .row("noisy", noisyRow)
-            .row("Gaussian blur", blurRow)
-            .render(192);
-    Images.writePng(
-        grid, ctx.output("blur.png", OutputKind.FIGURE, "noisy images and their Gaussian blur"));
+    new ImageGrid()
+        .columns(labels)
+        .row("noisy", noisyRow)
+        .row("Gaussian blur", blurRow)
+        .write(
+            192, ctx.output("blur.png", OutputKind.FIGURE, "noisy images and their Gaussian blur"));
     new CsvTable(List.of("t", "PSNR noisy (dB)", "PSNR blurred (dB)"), rows)
         .write(ctx.output("psnr.csv", OutputKind.TABLE, "PSNR against the original"));
   }

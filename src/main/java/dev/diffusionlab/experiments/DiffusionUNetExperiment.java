@@ -46,6 +46,9 @@ public final class DiffusionUNetExperiment
   private static final int SIZE = UNetConfig.IMAGE_SIZE;
   private static final int CLASSES = 10;
 
+  /** The width of a sample in the grids, in pixels: 28 × 2. */
+  private static final int CELL = 56;
+
   /** The parameters; {@code types diffusion-unet} lists them. */
   public record Params(
       @Param("ddpm or flow") String objective,
@@ -298,7 +301,7 @@ public final class DiffusionUNetExperiment
                     && p.gifFrames() > 0
                     && step > 0
                     && (step % every == 0 || step == sampler.steps())) {
-                  frames.add(gridImage(p, current.toFloatArray(), "step " + step));
+                  frames.add(grid(p, current.toFloatArray()).render(CELL));
                 }
               });
       samples = x.toFloatArray();
@@ -311,10 +314,13 @@ public final class DiffusionUNetExperiment
         1,
         SIZE,
         SIZE);
-    Images.writePng(
-        gridImage(p, samples, null),
-        ctx.output(
-            "samples-epoch" + epoch + ".png", OutputKind.FIGURE, "samples after epoch " + epoch));
+    grid(p, samples)
+        .write(
+            CELL,
+            ctx.output(
+                "samples-epoch" + epoch + ".png",
+                OutputKind.FIGURE,
+                "samples after epoch " + epoch));
     if (last) {
       writeIndividual(p, ctx, samples, epoch);
       if (!frames.isEmpty()) {
@@ -324,7 +330,8 @@ public final class DiffusionUNetExperiment
     }
   }
 
-  private static BufferedImage gridImage(Params p, float[] samples, String title) {
+  /** The samples of each class in a column, labelled with its digit when class-conditioned. */
+  private static ImageGrid grid(Params p, float[] samples) {
     int k = p.samplesPerClass();
     ImageGrid grid = new ImageGrid();
     List<String> labels = new ArrayList<>();
@@ -337,9 +344,9 @@ public final class DiffusionUNetExperiment
       for (int c = 0; c < CLASSES; c++) {
         row.add(SampleImages.image(samples, c * k + s, SIZE, SIZE));
       }
-      grid.row(s == 0 && title != null ? title : "", row);
+      grid.row("", row);
     }
-    return grid.render(56);
+    return grid;
   }
 
   private static String individualName(Params p, int i) {

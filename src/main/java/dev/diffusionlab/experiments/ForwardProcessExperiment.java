@@ -43,7 +43,7 @@ public final class ForwardProcessExperiment
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -126,8 +126,10 @@ public final class ForwardProcessExperiment
         labels.add("t = " + t);
       }
     }
-    BufferedImage grid = new ImageGrid().columns(labels).row("", row).render(192);
-    Images.writePng(
-        grid, ctx.output("forward.png", OutputKind.FIGURE, "the test image and x_t at each t"));
+    new ImageGrid()
+        .columns(labels)
+        .row("", row)
+        .write(
+            192, ctx.output("forward.png", OutputKind.FIGURE, "the test image and x_t at each t"));
   }
 }

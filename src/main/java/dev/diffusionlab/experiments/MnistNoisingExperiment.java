@@ -1,6 +1,5 @@
 package dev.diffusionlab.experiments;
 
-import dev.diffusionlab.data.Images;
 import dev.diffusionlab.data.LabeledImages;
 import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.report.SampleImages;
@@ -31,7 +30,7 @@ public final class MnistNoisingExperiment implements ExperimentType<MnistNoising
 
   @Override
   public int codeVersion() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -72,8 +71,6 @@ public final class MnistNoisingExperiment implements ExperimentType<MnistNoising
       }
       grid.row("digit " + train.labels()[d], row);
     }
-    Images.writePng(
-        grid.render(84),
-        ctx.output("noising.png", OutputKind.FIGURE, "digits noised at each sigma"));
+    grid.write(84, ctx.output("noising.png", OutputKind.FIGURE, "digits noised at each sigma"));
   }
 }

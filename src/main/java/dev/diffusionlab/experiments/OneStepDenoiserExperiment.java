@@ -233,11 +233,7 @@ public final class OneStepDenoiserExperiment
             p.pureNoise() ? "input z ~ N(0, I)" : "noisy, σ = " + p.trainSigma(),
             SampleImages.images(e.noisy(), 0, k, SIZE, SIZE))
         .row("denoised", SampleImages.images(e.denoised(), 0, k, SIZE, SIZE));
-    images(
-        ctx,
-        "results-epoch" + epoch + ".png",
-        grid.render(84),
-        "test results after epoch " + epoch);
+    images(ctx, "results-epoch" + epoch + ".png", grid, "test results after epoch " + epoch);
     new CsvTable(
             List.of("epoch", "test MSE", "test PSNR (dB)"),
             List.of(
@@ -291,12 +287,8 @@ public final class OneStepDenoiserExperiment
               CsvTable.number(e.mse(), 5),
               CsvTable.number(Psnr.fromMse(e.mse()), 2)));
     }
-    BufferedImage grid =
-        new ImageGrid()
-            .columns(labels)
-            .row("noisy", noisyRow)
-            .row("denoised", denoisedRow)
-            .render(84);
+    ImageGrid grid =
+        new ImageGrid().columns(labels).row("noisy", noisyRow).row("denoised", denoisedRow);
     images(ctx, "ood.png", grid, "the denoiser on noise levels it was not trained for");
     new CsvTable(
             List.of("σ", "noisy MSE", "noisy PSNR (dB)", "denoised MSE", "denoised PSNR (dB)"),
@@ -326,7 +318,7 @@ public final class OneStepDenoiserExperiment
     images(
         ctx,
         "mean.png",
-        new ImageGrid().columns(labels).row("output", outputs).render(84),
+        new ImageGrid().columns(labels).row("output", outputs),
         "outputs for pure-noise inputs beside the training-set mean");
     double distance = 0;
     for (int i = 0; i < p.shown(); i++) {
@@ -349,8 +341,8 @@ public final class OneStepDenoiserExperiment
     return sum / a.length;
   }
 
-  private static void images(ExperimentContext ctx, String name, BufferedImage image, String what) {
-    dev.diffusionlab.data.Images.writePng(image, ctx.output(name, OutputKind.FIGURE, what));
+  private static void images(ExperimentContext ctx, String name, ImageGrid grid, String what) {
+    grid.write(84, ctx.output(name, OutputKind.FIGURE, what));
   }
 
   /** Width² × (3 × images trained + test images denoised after each result epoch). */

@@ -1,26 +1,76 @@
 package dev.diffusionlab.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.diffusionlab.data.Images;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import org.w3c.dom.Node;
 
 /**
- * A grid of images with optional row and column labels, drawn into one PNG. Small images are scaled
- * up with nearest neighbour so their pixels stay visible.
+ * A grid of equal cells separated by white gaps, drawn into one PNG, with row and column labels
+ * kept as text beside the pixels: {@link #write} stores them in the PNG's {@code iTXt} chunk and
+ * {@link #labels(Path)} reads them back, so the site sets them as HTML text that stays crisp at any
+ * zoom instead of pixels that blur when the grid is scaled down. Small images are scaled up with
+ * nearest neighbour so their pixels stay visible.
  */
 public final class ImageGrid {
-  private static final int GAP = 4;
-  private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+  /** The white gap around every cell, in pixels of the PNG. */
+  public static final int GAP = 4;
+
+  /** The keyword of the PNG text chunk that holds the labels. */
+  static final String KEYWORD = "diffusion-lab grid labels";
+
+  private static final String PNG_METADATA = "javax_imageio_png_1.0";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<String> columnLabels = new ArrayList<>();
   private final List<String> rowLabels = new ArrayList<>();
   private final List<List<BufferedImage>> rows = new ArrayList<>();
+
+  /**
+   * The labels of a grid: one per column and one per row, in order, each possibly empty.
+   *
+   * @param columns the label above each column
+   * @param rows the label left of each row
+   */
+  public record Labels(List<String> columns, List<String> rows) {
+    /** Copies the lists; null means none. */
+    public Labels {
+      columns = columns == null ? List.of() : List.copyOf(columns);
+      rows = rows == null ? List.of() : List.copyOf(rows);
+    }
+
+    /** Whether any column has a label. */
+    public boolean hasColumnLabels() {
+      return columns.stream().anyMatch(label -> !label.isEmpty());
+    }
+
+    /** Whether any row has a label. */
+    public boolean hasRowLabels() {
+      return rows.stream().anyMatch(label -> !label.isEmpty());
+    }
+  }
 
   /** Sets the labels above the columns. */
   public ImageGrid columns(List<String> labels) {
@@ -41,9 +91,25 @@ public final class ImageGrid {
     return rows.size();
   }
 
+  /** The labels, one per column (those beyond the given labels empty) and one per row. */
+  public Labels labels() {
+    List<String> columns = new ArrayList<>(columnLabels);
+    columns.addAll(Collections.nCopies(columnCount() - columns.size(), ""));
+    return new Labels(columns, rowLabels);
+  }
+
+  private int columnCount() {
+    int columns = columnLabels.size();
+    for (List<BufferedImage> row : rows) {
+      columns = Math.max(columns, row.size());
+    }
+    return columns;
+  }
+
   /**
-   * Draws the grid. Each cell is scaled by the largest integer factor that keeps it at most {@code
-   * targetCellSize} pixels wide (at least 1).
+   * Draws the cells, without labels: {@code columns} cells of equal size per row with a {@link
+   * #GAP} around each. Each cell is scaled by the largest integer factor that keeps it at most
+   * {@code targetCellSize} pixels wide (at least 1).
    */
   public BufferedImage render(int targetCellSize) {
     if (rows.isEmpty()) {
@@ -51,9 +117,8 @@ public final class ImageGrid {
     }
     int cellW = 0;
     int cellH = 0;
-    int columns = columnLabels.size();
+    int columns = columnCount();
     for (List<BufferedImage> row : rows) {
-      columns = Math.max(columns, row.size());
       for (BufferedImage image : row) {
         if (image != null) {
           cellW = Math.max(cellW, image.getWidth());
@@ -64,49 +129,103 @@ public final class ImageGrid {
     int factor = Math.max(1, targetCellSize / Math.max(1, cellW));
     cellW *= factor;
     cellH *= factor;
-
-    BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-    Graphics2D pg = probe.createGraphics();
-    pg.setFont(FONT);
-    FontMetrics metrics = pg.getFontMetrics();
-    int labelW = 0;
-    for (String label : rowLabels) {
-      labelW = Math.max(labelW, metrics.stringWidth(label));
-    }
-    pg.dispose();
-    int left = labelW == 0 ? 0 : labelW + 2 * GAP;
-    boolean hasHeader = columnLabels.stream().anyMatch(s -> !s.isEmpty());
-    int top = hasHeader ? metrics.getHeight() + GAP : 0;
-
-    int width = left + columns * cellW + (columns + 1) * GAP;
-    int height = top + rows.size() * cellH + (rows.size() + 1) * GAP;
+    int width = columns * cellW + (columns + 1) * GAP;
+    int height = rows.size() * cellH + (rows.size() + 1) * GAP;
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(
-        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, width, height);
-    g.setFont(FONT);
-    g.setColor(new Color(0x22, 0x22, 0x22));
-    for (int c = 0; c < columnLabels.size(); c++) {
-      String label = columnLabels.get(c);
-      int x = left + GAP + c * (cellW + GAP) + (cellW - metrics.stringWidth(label)) / 2;
-      g.drawString(label, Math.max(left, x), metrics.getAscent() + GAP / 2);
-    }
     for (int r = 0; r < rows.size(); r++) {
-      int y = top + GAP + r * (cellH + GAP);
-      String label = rowLabels.get(r);
-      g.drawString(label, GAP, y + (cellH + metrics.getAscent()) / 2);
+      int y = GAP + r * (cellH + GAP);
       List<BufferedImage> row = rows.get(r);
       for (int c = 0; c < row.size(); c++) {
         BufferedImage image = row.get(c);
         if (image != null) {
           BufferedImage scaled = Images.upscaleNearest(image, factor);
-          g.drawImage(scaled, left + GAP + c * (cellW + GAP), y, cellW, cellH, null);
+          g.drawImage(scaled, GAP + c * (cellW + GAP), y, cellW, cellH, null);
         }
       }
     }
     g.dispose();
     return out;
+  }
+
+  /** Writes {@link #render} as a PNG that carries {@link #labels()} in a text chunk. */
+  public void write(int targetCellSize, Path png) {
+    BufferedImage image = render(targetCellSize);
+    try {
+      Files.createDirectories(png.toAbsolutePath().getParent());
+      ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+      try (OutputStream file = Files.newOutputStream(png);
+          ImageOutputStream out = ImageIO.createImageOutputStream(file)) {
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        IIOMetadata metadata =
+            writer.getDefaultImageMetadata(
+                ImageTypeSpecifier.createFromRenderedImage(image), param);
+        metadata.mergeTree(PNG_METADATA, textChunk(JSON.writeValueAsString(labels())));
+        writer.setOutput(out);
+        writer.write(null, new IIOImage(image, null, metadata), param);
+      } finally {
+        writer.dispose();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + png, e);
+    }
+  }
+
+  private static IIOMetadataNode textChunk(String text) {
+    IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
+    entry.setAttribute("keyword", KEYWORD);
+    entry.setAttribute("compressionFlag", "FALSE");
+    entry.setAttribute("compressionMethod", "0");
+    entry.setAttribute("languageTag", "");
+    entry.setAttribute("translatedKeyword", "");
+    entry.setAttribute("text", text);
+    IIOMetadataNode chunk = new IIOMetadataNode("iTXt");
+    chunk.appendChild(entry);
+    IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA);
+    root.appendChild(chunk);
+    return root;
+  }
+
+  /**
+   * The labels that {@link #write} stored in a PNG; empty for a PNG without them (one drawn before
+   * labels were kept as text, which has them in its pixels) or a file that is not a PNG.
+   *
+   * @throws UncheckedIOException if the PNG cannot be read or its labels are not valid JSON
+   */
+  public static Optional<Labels> labels(Path png) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(png.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        return Optional.empty();
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, false);
+        IIOMetadata metadata = reader.getImageMetadata(0);
+        if (!List.of(metadata.getMetadataFormatNames()).contains(PNG_METADATA)) {
+          return Optional.empty();
+        }
+        for (Node chunk = metadata.getAsTree(PNG_METADATA).getFirstChild();
+            chunk != null;
+            chunk = chunk.getNextSibling()) {
+          if (!chunk.getNodeName().equals("iTXt")) {
+            continue;
+          }
+          for (Node entry = chunk.getFirstChild(); entry != null; entry = entry.getNextSibling()) {
+            IIOMetadataNode node = (IIOMetadataNode) entry;
+            if (KEYWORD.equals(node.getAttribute("keyword"))) {
+              return Optional.of(JSON.readValue(node.getAttribute("text"), Labels.class));
+            }
+          }
+        }
+        return Optional.empty();
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the grid labels of " + png, e);
+    }
   }
 }

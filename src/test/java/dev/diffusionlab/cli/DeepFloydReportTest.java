@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.diffusionlab.TestProjects;
+import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.testing.Fixtures;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -108,7 +110,10 @@ class DeepFloydReportTest {
     assertEquals(0, code, "a missing licensed model does not fail the build");
     Document page = Jsoup.parse(project.resolve("site/index.html").toFile(), "UTF-8");
     assertNotNull(page.selectFirst("img[src=assets/tiny-if/samples.png]"));
-    assertTrue(Files.size(project.resolve("site/assets/tiny-if/samples.png")) > 1000);
+    // two samples of the one prompt, its row labelled (labels are text beside the pixels)
+    assertEquals(
+        new ImageGrid.Labels(List.of("sample 1", "sample 2"), List.of("a rocket ship")),
+        ImageGrid.labels(project.resolve("site/assets/tiny-if/samples.png")).orElseThrow());
     String note = page.selectFirst(".missing").text();
     assertTrue(note.contains("real-if") && note.contains("weights not available"), note);
     assertTrue(note.contains("DeepFloyd/IF-I-Q-v9.9"), note);

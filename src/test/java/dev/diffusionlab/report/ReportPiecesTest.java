@@ -3,11 +3,14 @@ package dev.diffusionlab.report;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.diffusionlab.data.Images;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,5 +72,31 @@ class ReportPiecesTest {
     assertEquals(10 + 2 * 4, grid.getHeight());
     assertEquals(0xff0000, grid.getRGB(4 + 4, 4 + 4) & 0xffffff, "top-left pixel block is red");
     assertEquals(0x000000, grid.getRGB(4 + 5, 4 + 5) & 0xffffff);
+  }
+
+  @Test
+  void gridKeepsItsLabelsAsTextBesideThePixels(@TempDir Path dir) throws Exception {
+    BufferedImage pixel = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
+    Path png = dir.resolve("grid.png");
+    new ImageGrid()
+        .columns(List.of("σ = 0.5"))
+        .row("digit 3", List.of(pixel, pixel))
+        .row("", List.of(pixel))
+        .write(10, png);
+    // one label per column (the second has none) and per row, the σ intact
+    assertEquals(
+        new ImageGrid.Labels(List.of("σ = 0.5", ""), List.of("digit 3", "")),
+        ImageGrid.labels(png).orElseThrow());
+    // no margin for labels: two 10-pixel cells and three 4-pixel gaps each way
+    BufferedImage written = ImageIO.read(png.toFile());
+    assertEquals(2 * 10 + 3 * 4, written.getWidth());
+    assertEquals(2 * 10 + 3 * 4, written.getHeight());
+  }
+
+  @Test
+  void aPngWithoutGridLabelsHasNone(@TempDir Path dir) {
+    Path png = dir.resolve("plain.png");
+    Images.writePng(new BufferedImage(3, 3, BufferedImage.TYPE_INT_RGB), png);
+    assertTrue(ImageGrid.labels(png).isEmpty());
   }
 }

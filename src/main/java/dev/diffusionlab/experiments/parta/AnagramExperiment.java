@@ -2,7 +2,6 @@ package dev.diffusionlab.experiments.parta;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.diffusionlab.data.Images;
 import dev.diffusionlab.diffusion.Denoiser;
 import dev.diffusionlab.diffusion.pipelines.ClassifierFreeGuidance;
 import dev.diffusionlab.diffusion.pipelines.DenoisingLoop;
@@ -69,7 +68,7 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
 
   @Override
   public int codeVersion() {
-    return 4;
+    return 5;
   }
 
   @Override
@@ -180,9 +179,8 @@ public final class AnagramExperiment implements BackendType<AnagramExperiment.Pa
       for (int k = 1; k <= p.samples(); k++) {
         columns.add("sample " + k);
       }
-      Images.writePng(
-          grid.columns(columns).render(112),
-          ctx.output("anagrams.png", OutputKind.FIGURE, "each anagram in each view"));
+      grid.columns(columns)
+          .write(112, ctx.output("anagrams.png", OutputKind.FIGURE, "each anagram in each view"));
       if (scoring != null) {
         new CsvTable(
                 List.of(

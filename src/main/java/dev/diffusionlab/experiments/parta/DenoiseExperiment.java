@@ -3,7 +3,6 @@ package dev.diffusionlab.experiments.parta;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.diffusionlab.data.Images;
 import dev.diffusionlab.data.TestImages;
 import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
@@ -70,7 +69,7 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
 
   @Override
   public int codeVersion() {
-    return 3;
+    return 4;
   }
 
   @Override
@@ -157,9 +156,12 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
         labels.add(frame.t() < 0 ? "t = 0 (clean)" : "t = " + frame.t());
         row.add(SamplePictures.images(frame.values(), 1, c, size).get(0));
       }
-      Images.writePng(
-          steps.columns(labels).row("", row).render(96),
-          ctx.output("iterative.png", OutputKind.FIGURE, "every " + p.showEvery() + "th step"));
+      steps
+          .columns(labels)
+          .row("", row)
+          .write(
+              96,
+              ctx.output("iterative.png", OutputKind.FIGURE, "every " + p.showEvery() + "th step"));
 
       float[] iterativeValues = iterative.toFloatArray();
       float[] oneStepValues = oneStepEstimate.toFloatArray();
@@ -180,9 +182,8 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
                       TestImages.fromSigned(iterativeValues, c, size),
                       TestImages.fromSigned(oneStepValues, c, size),
                       TestImages.fromSigned(blurred, c, size)));
-      Images.writePng(
-          compare.render(128),
-          ctx.output("compare.png", OutputKind.FIGURE, "iterative vs one-step vs blur"));
+      compare.write(
+          128, ctx.output("compare.png", OutputKind.FIGURE, "iterative vs one-step vs blur"));
       new CsvTable(
               List.of("method", "PSNR against the original (dB)"),
               List.of(
@@ -230,14 +231,12 @@ public final class DenoiseExperiment implements BackendType<DenoiseExperiment.Pa
                 CsvTable.number(Psnr.signed(estimate, x0), 2)));
       }
     }
-    Images.writePng(
-        new ImageGrid()
-            .columns(labels)
-            .row("original", originalRow)
-            .row("noisy x_t", noisyRow)
-            .row("one-step estimate", estimateRow)
-            .render(128),
-        ctx.output("onestep.png", OutputKind.FIGURE, "one-step denoising"));
+    new ImageGrid()
+        .columns(labels)
+        .row("original", originalRow)
+        .row("noisy x_t", noisyRow)
+        .row("one-step estimate", estimateRow)
+        .write(128, ctx.output("onestep.png", OutputKind.FIGURE, "one-step denoising"));
     new CsvTable(List.of("t", "PSNR noisy (dB)", "PSNR one-step estimate (dB)"), rows)
         .write(ctx.output("onestep.csv", OutputKind.TABLE, "one-step PSNR"));
   }

@@ -70,7 +70,7 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
 
   @Override
   public int codeVersion() {
-    return 6;
+    return 7;
   }
 
   @Override
@@ -157,9 +157,8 @@ public final class HybridExperiment implements BackendType<HybridExperiment.Para
       for (int k = 1; k <= p.samples(); k++) {
         columns.addAll(List.of("sample " + k, "from afar", "low-pass"));
       }
-      Images.writePng(
-          grid.columns(columns).render(112),
-          ctx.output("hybrids.png", OutputKind.FIGURE, "hybrid images"));
+      grid.columns(columns)
+          .write(112, ctx.output("hybrids.png", OutputKind.FIGURE, "hybrid images"));
       if (scoring != null) {
         new CsvTable(
                 List.of(

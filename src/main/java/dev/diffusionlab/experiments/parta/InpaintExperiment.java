@@ -75,7 +75,7 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
 
   @Override
   public int codeVersion() {
-    return 3;
+    return 4;
   }
 
   @Override
@@ -257,8 +257,8 @@ public final class InpaintExperiment implements BackendType<InpaintExperiment.Pa
         }
         ctx.progress().log("inpainted " + p.images().get(i));
       }
-      Images.writePng(
-          grid.render(112),
+      grid.write(
+          112,
           ctx.output("inpaint.png", OutputKind.FIGURE, "inpainting with \"" + p.prompt() + "\""));
     }
   }

@@ -68,7 +68,7 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
 
   @Override
   public int codeVersion() {
-    return 4;
+    return 5;
   }
 
   @Override
@@ -172,7 +172,7 @@ public final class SampleExperiment implements BackendType<SampleExperiment.Para
           }
         }
       }
-      Images.writePng(grid.render(112), ctx.output("samples.png", OutputKind.FIGURE, "samples"));
+      grid.write(112, ctx.output("samples.png", OutputKind.FIGURE, "samples"));
       index.write(ctx.output("index.json", OutputKind.DATA, "the sample files"));
       if (scoring != null) {
         new CsvTable(

@@ -3,7 +3,6 @@ package dev.diffusionlab.experiments.parta;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.diffusionlab.data.Images;
 import dev.diffusionlab.data.TestImages;
 import dev.diffusionlab.diffusion.DdpmScheduler;
 import dev.diffusionlab.diffusion.Denoiser;
@@ -59,7 +58,7 @@ public final class SdeditExperiment implements BackendType<SdeditExperiment.Para
 
   @Override
   public int codeVersion() {
-    return 3;
+    return 4;
   }
 
   @Override
@@ -137,9 +136,8 @@ public final class SdeditExperiment implements BackendType<SdeditExperiment.Para
         grid.row(shortName(p.images().get(i)), row);
         ctx.progress().log("edited " + p.images().get(i));
       }
-      Images.writePng(
-          grid.render(112),
-          ctx.output("sdedit.png", OutputKind.FIGURE, "SDEdit with \"" + p.prompt() + "\""));
+      grid.write(
+          112, ctx.output("sdedit.png", OutputKind.FIGURE, "SDEdit with \"" + p.prompt() + "\""));
     }
   }
 

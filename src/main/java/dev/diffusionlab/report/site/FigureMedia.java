@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.diffusionlab.experiments.OutputKind;
 import dev.diffusionlab.report.CsvTable;
+import dev.diffusionlab.report.ImageGrid;
 import dev.diffusionlab.report.SvgChart;
 import dev.diffusionlab.run.CacheEntry;
 import dev.diffusionlab.run.OutputRecord;
@@ -30,12 +31,10 @@ import org.jsoup.nodes.Element;
  * What a figure shows and links beside its caption: a chart drawn as SVG from the CSV its
  * experiment wrote (in place of the chart's PNG), an animation's last frame with a button that
  * plays it (so a page does not load every animation, and print shows the final state), the size of
- * every image (no layout shift), and links to the data behind the figure.
+ * every image (no layout shift), a grid's labels as text around it, and links to the data behind
+ * the figure.
  */
 final class FigureMedia {
-  /** Images narrower than this are shown enlarged with crisp pixels; larger ones are smoothed. */
-  static final int PIXELATED_BELOW = 400;
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private FigureMedia() {}
@@ -69,8 +68,11 @@ final class FigureMedia {
       int[] size = size(source);
       if (size != null) {
         img.attr("width", Integer.toString(size[0])).attr("height", Integer.toString(size[1]));
-        if (size[0] < PIXELATED_BELOW) {
-          img.addClass("pixel");
+        // site.js renders it with crisp pixels while it is shown at its natural size or larger
+        img.addClass("pixel");
+        if (file.toLowerCase(Locale.ROOT).endsWith(".png")) {
+          ImageGrid.labels(source)
+              .ifPresent(labels -> GridLabels.wrap(link, labels, size[0], size[1]));
         }
       }
       img.attr("alt", "The image of " + figureLabel(caption) + " (" + file + ")");

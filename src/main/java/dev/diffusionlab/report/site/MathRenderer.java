@@ -156,6 +156,9 @@ public final class MathRenderer {
             // HTML5 allows no other namespaces on inline SVG.
             .replaceAll("\\s+xmlns:jfreesvg\\s*=\\s*(\"[^\"]*\"|'[^']*')", "")
             .replaceAll("\\s+jfreesvg:[A-Za-z-]+\\s*=\\s*(\"[^\"]*\"|'[^']*')", "")
+            // The icon's size is whole pixels; HTML wants it without JFreeSVG's ".0".
+            .replaceFirst(" width=(['\"])(\\d+)\\.0\\1", " width=\"$2\"")
+            .replaceFirst(" height=(['\"])(\\d+)\\.0\\1", " height=\"$2\"")
             .replaceFirst(
                 "<svg ",
                 java.util.regex.Matcher.quoteReplacement(
