@@ -9,16 +9,29 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import org.w3c.dom.Node;
 
 /** Reading, writing and converting images between files, {@link BufferedImage} and NDArrays. */
 public final class Images {
+  private static final String PNG_METADATA = "javax_imageio_png_1.0";
+
   private Images() {}
 
   /** The largest width or height an input image may have (a decoded 8192² RGB is 256 MiB). */
@@ -96,6 +109,85 @@ public final class Images {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /**
+   * Writes a PNG that carries {@code text} in an {@code iTXt} chunk under {@code keyword}, which
+   * {@link #pngText} reads back.
+   */
+  public static void writePng(BufferedImage image, Path file, String keyword, String text) {
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      try (OutputStream stream = Files.newOutputStream(file);
+          ImageOutputStream out = ImageIO.createImageOutputStream(stream)) {
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        IIOMetadata metadata =
+            writer.getDefaultImageMetadata(
+                ImageTypeSpecifier.createFromRenderedImage(image), param);
+        metadata.mergeTree(PNG_METADATA, textChunk(keyword, text));
+        writer.setOutput(out);
+        writer.write(null, new IIOImage(image, null, metadata), param);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    } finally {
+      writer.dispose();
+    }
+  }
+
+  private static IIOMetadataNode textChunk(String keyword, String text) {
+    IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
+    entry.setAttribute("keyword", keyword);
+    entry.setAttribute("compressionFlag", "FALSE");
+    entry.setAttribute("compressionMethod", "0");
+    entry.setAttribute("languageTag", "");
+    entry.setAttribute("translatedKeyword", "");
+    entry.setAttribute("text", text);
+    IIOMetadataNode chunk = new IIOMetadataNode("iTXt");
+    chunk.appendChild(entry);
+    IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA);
+    root.appendChild(chunk);
+    return root;
+  }
+
+  /**
+   * The text that {@link #writePng(BufferedImage, Path, String, String)} stored under {@code
+   * keyword}; empty for a PNG without it or a file that is not a PNG.
+   *
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public static Optional<String> pngText(Path file, String keyword) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        return Optional.empty();
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, false);
+        IIOMetadata metadata = reader.getImageMetadata(0);
+        if (!List.of(metadata.getMetadataFormatNames()).contains(PNG_METADATA)) {
+          return Optional.empty();
+        }
+        for (Node chunk = metadata.getAsTree(PNG_METADATA).getFirstChild();
+            chunk != null;
+            chunk = chunk.getNextSibling()) {
+          for (Node entry = chunk.getFirstChild(); entry != null; entry = entry.getNextSibling()) {
+            IIOMetadataNode node = (IIOMetadataNode) entry;
+            if (chunk.getNodeName().equals("iTXt")
+                && keyword.equals(node.getAttribute("keyword"))) {
+              return Optional.of(node.getAttribute("text"));
+            }
+          }
+        }
+        return Optional.empty();
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 

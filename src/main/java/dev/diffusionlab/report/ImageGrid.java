@@ -6,26 +6,12 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataNode;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.ImageOutputStream;
-import org.w3c.dom.Node;
 
 /**
  * A grid of equal cells separated by white gaps, drawn into one PNG, with row and column labels
@@ -41,7 +27,6 @@ public final class ImageGrid {
   /** The keyword of the PNG text chunk that holds the labels. */
   static final String KEYWORD = "diffusion-lab grid labels";
 
-  private static final String PNG_METADATA = "javax_imageio_png_1.0";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<String> columnLabels = new ArrayList<>();
@@ -152,40 +137,13 @@ public final class ImageGrid {
 
   /** Writes {@link #render} as a PNG that carries {@link #labels()} in a text chunk. */
   public void write(int targetCellSize, Path png) {
-    BufferedImage image = render(targetCellSize);
+    String labels;
     try {
-      Files.createDirectories(png.toAbsolutePath().getParent());
-      ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-      try (OutputStream file = Files.newOutputStream(png);
-          ImageOutputStream out = ImageIO.createImageOutputStream(file)) {
-        ImageWriteParam param = writer.getDefaultWriteParam();
-        IIOMetadata metadata =
-            writer.getDefaultImageMetadata(
-                ImageTypeSpecifier.createFromRenderedImage(image), param);
-        metadata.mergeTree(PNG_METADATA, textChunk(JSON.writeValueAsString(labels())));
-        writer.setOutput(out);
-        writer.write(null, new IIOImage(image, null, metadata), param);
-      } finally {
-        writer.dispose();
-      }
+      labels = JSON.writeValueAsString(labels());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + png, e);
+      throw new UncheckedIOException("cannot write the grid labels of " + png, e);
     }
-  }
-
-  private static IIOMetadataNode textChunk(String text) {
-    IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
-    entry.setAttribute("keyword", KEYWORD);
-    entry.setAttribute("compressionFlag", "FALSE");
-    entry.setAttribute("compressionMethod", "0");
-    entry.setAttribute("languageTag", "");
-    entry.setAttribute("translatedKeyword", "");
-    entry.setAttribute("text", text);
-    IIOMetadataNode chunk = new IIOMetadataNode("iTXt");
-    chunk.appendChild(entry);
-    IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA);
-    root.appendChild(chunk);
-    return root;
+    Images.writePng(render(targetCellSize), png, KEYWORD, labels);
   }
 
   /**
@@ -195,35 +153,11 @@ public final class ImageGrid {
    * @throws UncheckedIOException if the PNG cannot be read or its labels are not valid JSON
    */
   public static Optional<Labels> labels(Path png) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(png.toFile())) {
-      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-      if (readers == null || !readers.hasNext()) {
-        return Optional.empty();
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, false);
-        IIOMetadata metadata = reader.getImageMetadata(0);
-        if (!List.of(metadata.getMetadataFormatNames()).contains(PNG_METADATA)) {
-          return Optional.empty();
-        }
-        for (Node chunk = metadata.getAsTree(PNG_METADATA).getFirstChild();
-            chunk != null;
-            chunk = chunk.getNextSibling()) {
-          if (!chunk.getNodeName().equals("iTXt")) {
-            continue;
-          }
-          for (Node entry = chunk.getFirstChild(); entry != null; entry = entry.getNextSibling()) {
-            IIOMetadataNode node = (IIOMetadataNode) entry;
-            if (KEYWORD.equals(node.getAttribute("keyword"))) {
-              return Optional.of(JSON.readValue(node.getAttribute("text"), Labels.class));
-            }
-          }
-        }
-        return Optional.empty();
-      } finally {
-        reader.dispose();
-      }
+    Optional<String> text = Images.pngText(png, KEYWORD);
+    try {
+      return text.isEmpty()
+          ? Optional.empty()
+          : Optional.of(JSON.readValue(text.get(), Labels.class));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the grid labels of " + png, e);
     }
