@@ -1,10 +1,23 @@
-// The report's small behaviours: the phone menu, crisp pixels, playing animations, and the page
+// The report's small behaviours: the header's height, the phone menu, crisp pixels, playing animations, and the page
 // search.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
   var header = document.querySelector("header.site");
   var button = document.querySelector(".menu-button");
+  // Headings a link jumps to stop below the sticky header, whose height depends on the width
+  // (it wraps on some) and on the phone menu being open: --header-h follows it.
+  if (header) {
+    var followHeader = function () {
+      document.documentElement.style.setProperty("--header-h", header.offsetHeight + "px");
+    };
+    followHeader();
+    if (window.ResizeObserver) {
+      new ResizeObserver(followHeader).observe(header);
+    } else {
+      window.addEventListener("resize", followHeader);
+    }
+  }
   if (header && button) {
     button.addEventListener("click", function () {
       var open = header.classList.toggle("open");
